@@ -1,0 +1,150 @@
+/* config.h - the profile model: what `netbootd --profile FILE` loaded.
+ *
+ * The loader (config_load.c) turns one YAML file plus --set overrides into a
+ * struct config, checks it (config_check.c) and reports every problem as
+ * "file:line:column: key.path: what was expected". Everything else in the
+ * daemon only reads this model.
+ *
+ * Conventions: every IPv4 address is a uint32_t in HOST byte order (so that
+ * ranges and pools are plain integer arithmetic); 0 means "not set".
+ * Strings are heap-allocated and NUL-terminated, NULL when not set. Paths are
+ * already resolved against the profile's folder. Arrays are pointer + count. */
+#ifndef NETBOOTD_CONFIG_H
+#define NETBOOTD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct config_pos {
+    unsigned line;      /* 1-based; 0 = not from the file (default or --set) */
+    unsigned column;    /* 1-based */
+};
+
+/* A DHCP option with its value already encoded in wire form: the DHCP
+ * encoder copies `data` as is and never needs to know the option's type. */
+struct config_option {
+    uint8_t code;
+    bool force;             /* send even when the client's PRL (55) omits it */
+    uint8_t len;
+    uint8_t data[255];
+    struct config_pos pos;
+};
+
+struct config_subnet {
+    uint32_t network;       /* host order, masked */
+    uint32_t netmask;
+    unsigned prefix_len;
+    uint32_t range_start;   /* 0/0 = no dynamic pool (reservations only) */
+    uint32_t range_end;
+    uint32_t *routers;      size_t n_routers;
+    uint32_t *dns;          size_t n_dns;
+    char *domain;
+    uint32_t lease_time;    /* seconds; default 3600 */
+    uint32_t max_lease_time;/* seconds; default 86400, >= lease_time */
+    bool bootp;             /* answer BOOTP (no option 53) clients */
+    struct config_option *options; size_t n_options;  /* subnet-wide extras */
+    struct config_pos pos;
+};
+
+struct config_mac_match {
+    uint8_t bytes[6];
+    uint8_t len;            /* 1..6: a prefix of this many bytes */
+};
+
+/* A boot class. Within one match kind the values are alternatives (OR);
+ * the kinds that are present must all match (AND). A class with no match
+ * criteria matches every client (a catch-all, put it last). */
+struct config_boot_class {
+    char *name;
+    uint16_t *arch;             size_t n_arch;          /* option 93 values */
+    char **vendor_class;        size_t n_vendor_class;  /* option 60 prefix */
+    char **user_class;          size_t n_user_class;    /* option 77, exact */
+    struct config_mac_match *mac; size_t n_mac;
+
+    char *filename;             /* BOOTP `file` / option 67 */
+    uint32_t next_server;       /* siaddr; 0 = the ingress interface address */
+    char *server_name;          /* BOOTP `sname` / option 66 */
+    /* Extra options including PXELINUX 208-211: the `pxelinux:` block is
+     * sugar that the loader turns into forced options here. */
+    struct config_option *options; size_t n_options;
+    struct config_pos pos;
+};
+
+struct config_host {
+    uint8_t mac[6];
+    uint32_t ip;                /* 0 = no fixed address (class override only) */
+    char *hostname;
+    char *boot;                 /* class name override, or NULL */
+    int boot_index;             /* index into config.boot, -1 if none */
+    struct config_pos pos;
+};
+
+struct config_tftp {
+    bool enabled;               /* default true */
+    char *root;                 /* resolved path, required when enabled */
+    uint16_t port;              /* default 69 */
+    uint16_t max_block_size;    /* default 1468 */
+    uint16_t max_window_size;   /* default 64 */
+    unsigned max_sessions;      /* default 1024 */
+    unsigned timeout;           /* seconds, default retransmit timeout: 1 */
+    unsigned retries;           /* default 5 */
+    bool map_backslash;         /* default false */
+};
+
+struct config_leases {
+    char *file;                 /* default /var/lib/netbootd/leases */
+    char *on_event;             /* hook command, or NULL */
+    char *event_log;            /* JSON-lines file/FIFO, or NULL */
+    unsigned hook_timeout;      /* seconds before a hook is killed; default 10 */
+    unsigned hook_queue;        /* max queued events; default 1024 */
+    unsigned offer_hold;        /* seconds an OFFERed address is held; default 30 */
+    unsigned decline_time;      /* seconds a DECLINEd address is quarantined; default 600 */
+};
+
+struct config {
+    char *path;                 /* the profile file as given */
+    char *dir;                  /* its folder, for relative paths */
+    char **interfaces;          size_t n_interfaces;
+    struct config_subnet *subnets; size_t n_subnets;
+    struct config_host *hosts;  size_t n_hosts;
+    struct config_boot_class *boot; size_t n_boot;
+    struct config_option *options; size_t n_options;  /* global extras */
+    struct config_tftp tftp;
+    struct config_leases leases;
+    char *user;                 /* drop privileges to this user; default "netbootd" if it exists else "nobody" */
+};
+
+/* Problems found while loading. Each message is complete and ready to print:
+ * "pxe.yaml:14:12: subnets[0].range: 192.0.2.300 is not an IPv4 address". */
+struct config_diag {
+    char **errors;   size_t n_errors;
+    char **warnings; size_t n_warnings;
+};
+
+void config_diag_free(struct config_diag *diag);
+
+/* Load a profile. `sets` are "key.path=value" overrides (value in YAML flow
+ * syntax) applied over the file, in order. Returns 0 and *out on success
+ * (warnings may still be in diag), or -EINVAL with every error in diag
+ * (-errno if the file cannot be read, also described in diag). */
+int config_load_file(const char *path, const char *const *sets, size_t n_sets,
+                     struct config **out, struct config_diag *diag);
+
+/* The same from memory; `name` stands for the file in messages and `dir`
+ * is the folder relative paths resolve against. */
+int config_load_buffer(const char *name, const char *dir, const char *buf, size_t len,
+                       const char *const *sets, size_t n_sets,
+                       struct config **out, struct config_diag *diag);
+
+void config_free(struct config *cfg);
+
+/* The one-screen summary `netbootd --check` prints. */
+void config_print_summary(const struct config *cfg, FILE *out);
+
+/* Lookups used by the daemon. */
+const struct config_subnet *config_subnet_for(const struct config *cfg, uint32_t addr);
+int config_boot_index(const struct config *cfg, const char *name);
+
+#endif

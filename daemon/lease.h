@@ -1,0 +1,83 @@
+/* lease.h - one lease record and one netboot event: the shared vocabulary of
+ * the allocator (dhcp_lease), the journal (lease_journal), the event runner
+ * (hooks) and `netbootd --leases`.
+ *
+ * Addresses are host byte order. Times are Unix seconds (int64_t), always
+ * passed in by the caller: no core reads the clock. */
+#ifndef NETBOOTD_LEASE_H
+#define NETBOOTD_LEASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LEASE_CLIENT_ID_MAX 64     /* a longer option 61 is keyed by MAC instead */
+#define LEASE_HOSTNAME_MAX  64
+#define LEASE_CLASS_MAX     32
+#define LEASE_FILE_MAX      128
+
+enum lease_state {
+    LEASE_FREE = 0,
+    LEASE_OFFERED,      /* held for a client between OFFER and REQUEST */
+    LEASE_BOUND,        /* ACKed */
+    LEASE_RELEASED,     /* client sent RELEASE; address remembered for it */
+    LEASE_EXPIRED,      /* lease ran out; address remembered for it */
+    LEASE_DECLINED,     /* quarantined after DECLINE until `expires` */
+};
+
+/* The furthest a client got in its boot (the boot timeline). */
+enum boot_stage {
+    STAGE_NONE = 0,
+    STAGE_DISCOVER,     /* DISCOVER seen */
+    STAGE_OFFER,        /* OFFER sent */
+    STAGE_ACK,          /* ACK sent */
+    STAGE_TFTP_DONE,    /* a file was fetched (stage_file) */
+    STAGE_TFTP_FAILED,  /* a transfer failed (stage_file) */
+};
+
+struct lease {
+    uint32_t ip;
+    uint8_t mac[6];
+    uint8_t client_id[LEASE_CLIENT_ID_MAX];
+    uint8_t client_id_len;          /* 0 = none: keyed by MAC */
+    enum lease_state state;
+    int64_t expires;                /* end of lease / hold / quarantine */
+    int64_t updated;                /* last change */
+    char hostname[LEASE_HOSTNAME_MAX];
+    int32_t arch;                   /* option 93, -1 = not sent */
+    char class_name[LEASE_CLASS_MAX];
+    enum boot_stage stage;
+    int64_t stage_time;
+    char stage_file[LEASE_FILE_MAX];
+};
+
+enum netboot_event_kind {
+    EV_DISCOVER = 0,    /* boot timeline only */
+    EV_OFFER,           /* boot timeline only */
+    EV_COMMIT,          /* new binding ACKed */
+    EV_RENEW,           /* existing binding ACKed again */
+    EV_RELEASE,
+    EV_EXPIRE,
+    EV_DECLINE,
+    EV_TFTP_DONE,
+    EV_TFTP_FAILED,
+};
+
+/* "commit", "renew", ... as used in NETBOOTD_EVENT and the JSON log. */
+const char *netboot_event_name(enum netboot_event_kind kind);
+
+struct netboot_event {
+    enum netboot_event_kind kind;
+    int64_t time;
+    uint8_t mac[6];
+    bool has_mac;                   /* TFTP events know the MAC only via the lease of ip */
+    uint32_t ip;
+    char hostname[LEASE_HOSTNAME_MAX];
+    int32_t arch;                   /* -1 = unknown */
+    char class_name[LEASE_CLASS_MAX];
+    int64_t expires;                /* lease events */
+    char file[LEASE_FILE_MAX];      /* tftp events */
+    uint64_t bytes;                 /* tftp events */
+    double seconds;                 /* tftp events */
+};
+
+#endif

@@ -1,0 +1,122 @@
+/* log.c - see log.h. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static enum log_level current_level = LOG_INFO;
+static int journal_prefixes;
+
+void log_set_level(enum log_level level) { current_level = level; }
+enum log_level log_get_level(void) { return current_level; }
+void log_set_journal(int on) { journal_prefixes = on; }
+
+int log_level_from_name(const char *name)
+{
+    static const char *const names[] = { "error", "warn", "info", "debug" };
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    if (strcmp(name, "warning") == 0)
+        return LOG_WARN;
+    return -1;
+}
+
+static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+    static const char *const words[] = { "error: ", "warn: ", "info: ", "debug: " };
+    static const char *const prio[] = { "<3>", "<4>", "<6>", "<7>" };
+    char line[2048];
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    if (n < 0)
+        return;
+    /* One event, one line: never let an embedded newline split it. */
+    for (char *c = line; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    fprintf(stderr, "%s%s\n", journal_prefixes ? prio[level] : words[level], line);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    if (level > current_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, fmt, ap);
+    va_end(ap);
+}
+
+void log_limited(struct log_ratelimit *rl, enum log_level level, const char *fmt, ...)
+{
+    if (level > current_level)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = ts.tv_sec;
+    if (now - rl->window_start >= (int64_t)rl->interval_s) {
+        if (rl->suppressed)
+            log_msg(level, "(%u similar messages suppressed)", rl->suppressed);
+        rl->window_start = now;
+        rl->printed = 0;
+        rl->suppressed = 0;
+    }
+    if (rl->printed >= rl->burst) {
+        rl->suppressed++;
+        return;
+    }
+    rl->printed++;
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, fmt, ap);
+    va_end(ap);
+}
+
+char *log_escape(const void *data, size_t len, char *out, size_t out_size)
+{
+    const unsigned char *s = data;
+    size_t o = 0;
+    if (out_size == 0)
+        return out;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            if (o + 1 >= out_size)
+                break;
+            out[o++] = (char)c;
+        } else {
+            if (o + 4 >= out_size)
+                break;
+            snprintf(out + o, out_size - o, "\\x%02x", c);
+            o += 4;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t out_size)
+{
+    size_t o = 0;
+    if (out_size == 0)
+        return out;
+    out[0] = '\0';
+    if (hlen > 16)
+        hlen = 16;
+    for (size_t i = 0; i < hlen && o + 3 < out_size + (i + 1 == hlen); i++) {
+        int n = snprintf(out + o, out_size - o, i ? ":%02x" : "%02x", hw[i]);
+        if (n < 0 || (size_t)n >= out_size - o)
+            break;
+        o += (size_t)n;
+    }
+    return out;
+}
+
+char *log_ipv4(uint32_t ip, char *out, size_t out_size)
+{
+    snprintf(out, out_size, "%u.%u.%u.%u", (ip >> 24) & 0xff, (ip >> 16) & 0xff,
+             (ip >> 8) & 0xff, ip & 0xff);
+    return out;
+}
