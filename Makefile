@@ -14,9 +14,9 @@ PKGS     := libuv yaml-0.1
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-            -Wmissing-prototypes -Wvla -Wimplicit-fallthrough -Wno-missing-field-initializers
+            -Wmissing-prototypes -Wvla -Wimplicit-fallthrough -Wno-missing-field-initializers -Wno-format-truncation
 INCLUDES := -Idaemon -Itftp -Iconfig
-BASE     := -std=gnu11 -g $(WARN) $(INCLUDES) -DNETBOOTD_VERSION='"$(VERSION)"'
+BASE     := -std=gnu11 -D_GNU_SOURCE -g $(WARN) $(INCLUDES) -DNETBOOTD_VERSION='"$(VERSION)"'
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

@@ -1,0 +1,250 @@
+/* config_check.c - checks that need the whole model: ranges inside their
+ * subnets, reservations unique and routable, class names unique and
+ * referenced ones present, the TFTP root usable, boot files present. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_ctx.h"
+
+static void ip_text(uint32_t ip, char *out, size_t size)
+{
+    snprintf(out, size, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+/* The node of `key` inside list item `index` of `section`, for positions. */
+static const struct ynode *node_at(const struct ynode *root, const char *section, size_t index,
+                                   const char *key)
+{
+    const struct ynode *list = ytree_get(root, section);
+    if (!list || list->kind != YNODE_SEQ || index >= list->n)
+        return root;
+    const struct ynode *item = list->items[index];
+    const struct ynode *v = key ? ytree_get(item, key) : NULL;
+    return v ? v : item;
+}
+
+static bool in_subnet(const struct config_subnet *s, uint32_t ip)
+{
+    return (ip & s->netmask) == s->network;
+}
+
+static void check_subnets(struct cfg_ctx *c, const struct ynode *root)
+{
+    const struct config *cfg = c->cfg;
+    char path[128], a[16], b[16], net[16];
+    for (size_t i = 0; i < cfg->n_subnets; i++) {
+        const struct config_subnet *s = &cfg->subnets[i];
+        ip_text(s->network, net, sizeof net);
+        if (s->range_start || s->range_end) {
+            snprintf(path, sizeof path, "subnets[%zu].range", i);
+            ip_text(s->range_start, a, sizeof a);
+            ip_text(s->range_end, b, sizeof b);
+            if (s->range_start > s->range_end)
+                cfg_error(c, node_at(root, "subnets", i, "range"), path,
+                          "start %s is after end %s", a, b);
+            else if (!in_subnet(s, s->range_start) || !in_subnet(s, s->range_end))
+                cfg_error(c, node_at(root, "subnets", i, "range"), path,
+                          "%s-%s is not inside subnet %s/%u", a, b, net, s->prefix_len);
+            else if (s->prefix_len < 31 && (s->range_start == s->network ||
+                                            s->range_end == (s->network | ~s->netmask)))
+                cfg_error(c, node_at(root, "subnets", i, "range"), path,
+                          "%s-%s includes the subnet's network or broadcast address", a, b);
+        }
+        for (size_t r = 0; r < s->n_routers; r++)
+            if (!in_subnet(s, s->routers[r])) {
+                ip_text(s->routers[r], a, sizeof a);
+                snprintf(path, sizeof path, "subnets[%zu].router", i);
+                cfg_error(c, node_at(root, "subnets", i, "router"), path,
+                          "router %s is not inside subnet %s/%u", a, net, s->prefix_len);
+            }
+        if (s->max_lease_time < s->lease_time) {
+            snprintf(path, sizeof path, "subnets[%zu].max-lease-time", i);
+            cfg_error(c, node_at(root, "subnets", i, "max-lease-time"), path,
+                      "%u is less than lease-time %u", s->max_lease_time, s->lease_time);
+        }
+        for (size_t j = 0; j < i; j++) {
+            const struct config_subnet *o = &cfg->subnets[j];
+            uint32_t mask = s->netmask & o->netmask;
+            if ((s->network & mask) == (o->network & mask)) {
+                snprintf(path, sizeof path, "subnets[%zu].subnet", i);
+                cfg_error(c, node_at(root, "subnets", i, "subnet"), path,
+                          "overlaps subnets[%zu] (line %u)", j, o->pos.line);
+            }
+        }
+    }
+}
+
+static void check_hosts(struct cfg_ctx *c, const struct ynode *root)
+{
+    struct config *cfg = c->cfg;
+    char path[128], a[16];
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        struct config_host *h = &cfg->hosts[i];
+        if (h->ip) {
+            bool inside = false;
+            for (size_t k = 0; k < cfg->n_subnets; k++)
+                inside |= in_subnet(&cfg->subnets[k], h->ip);
+            if (!inside) {
+                ip_text(h->ip, a, sizeof a);
+                snprintf(path, sizeof path, "hosts[%zu].ip", i);
+                cfg_error(c, node_at(root, "hosts", i, "ip"), path,
+                          "%s is not inside any subnet", a);
+            }
+        }
+        for (size_t j = 0; j < i; j++) {
+            const struct config_host *o = &cfg->hosts[j];
+            if (memcmp(h->mac, o->mac, 6) == 0) {
+                snprintf(path, sizeof path, "hosts[%zu].mac", i);
+                cfg_error(c, node_at(root, "hosts", i, "mac"), path,
+                          "%02x:%02x:%02x:%02x:%02x:%02x is already reserved by hosts[%zu] (line %u)",
+                          h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4], h->mac[5],
+                          j, o->pos.line);
+            }
+            if (h->ip && h->ip == o->ip) {
+                ip_text(h->ip, a, sizeof a);
+                snprintf(path, sizeof path, "hosts[%zu].ip", i);
+                cfg_error(c, node_at(root, "hosts", i, "ip"), path,
+                          "%s is already reserved by hosts[%zu] (line %u)", a, j, o->pos.line);
+            }
+        }
+        if (h->boot) {
+            h->boot_index = config_boot_index(cfg, h->boot);
+            if (h->boot_index < 0) {
+                snprintf(path, sizeof path, "hosts[%zu].boot", i);
+                cfg_error(c, node_at(root, "hosts", i, "boot"), path,
+                          "no boot class is named '%s'", h->boot);
+            }
+        }
+    }
+}
+
+static bool is_url(const char *s)
+{
+    return strstr(s, "://") != NULL;
+}
+
+static void check_boot(struct cfg_ctx *c, const struct ynode *root, int root_fd)
+{
+    const struct config *cfg = c->cfg;
+    char path[128];
+    for (size_t i = 0; i < cfg->n_boot; i++) {
+        const struct config_boot_class *b = &cfg->boot[i];
+        for (size_t j = 0; j < i; j++)
+            if (b->name && cfg->boot[j].name && strcmp(b->name, cfg->boot[j].name) == 0) {
+                snprintf(path, sizeof path, "boot[%zu].name", i);
+                cfg_error(c, node_at(root, "boot", i, "name"), path,
+                          "class name '%s' is already used by boot[%zu] (line %u)", b->name, j,
+                          cfg->boot[j].pos.line);
+            }
+        if (root_fd < 0 || !b->filename || is_url(b->filename))
+            continue;
+        const char *rel = b->filename;
+        while (*rel == '/')
+            rel++;
+        struct stat st;
+        snprintf(path, sizeof path, "boot[%zu].filename", i);
+        if (fstatat(root_fd, rel, &st, 0) < 0)
+            cfg_warning(c, node_at(root, "boot", i, "filename"), path,
+                        "%s does not exist under the TFTP root %s", b->filename, cfg->tftp.root);
+        else if (!S_ISREG(st.st_mode))
+            cfg_warning(c, node_at(root, "boot", i, "filename"), path,
+                        "%s under the TFTP root is not a regular file", b->filename);
+    }
+}
+
+void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root)
+{
+    struct config *cfg = c->cfg;
+    int root_fd = -1;
+
+    check_subnets(c, root);
+    check_hosts(c, root);
+    if (cfg->tftp.enabled) {
+        const struct ynode *tftp = ytree_get(root, "tftp");
+        const struct ynode *at = tftp ? ytree_get(tftp, "root") : NULL;
+        struct stat st;
+        if (!cfg->tftp.root)
+            cfg_error(c, at ? at : (tftp ? tftp : root), "tftp.root",
+                      "expected the folder to serve boot files from (or tftp: { enabled: false })");
+        else if (stat(cfg->tftp.root, &st) < 0)
+            cfg_error(c, at ? at : root, "tftp.root", "%s: %s", cfg->tftp.root, strerror(errno));
+        else if (!S_ISDIR(st.st_mode))
+            cfg_error(c, at ? at : root, "tftp.root", "%s is not a directory", cfg->tftp.root);
+        else
+            root_fd = open(cfg->tftp.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    check_boot(c, root, root_fd);
+    if (root_fd >= 0)
+        close(root_fd);
+}
+
+/* ---- model lifetime and lookups ---- */
+
+static void free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+void config_free(struct config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->path);
+    free(cfg->dir);
+    free_strings(cfg->interfaces, cfg->n_interfaces);
+    for (size_t i = 0; i < cfg->n_subnets; i++) {
+        struct config_subnet *s = &cfg->subnets[i];
+        free(s->routers);
+        free(s->dns);
+        free(s->domain);
+        free(s->options);
+    }
+    free(cfg->subnets);
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        free(cfg->hosts[i].hostname);
+        free(cfg->hosts[i].boot);
+    }
+    free(cfg->hosts);
+    for (size_t i = 0; i < cfg->n_boot; i++) {
+        struct config_boot_class *b = &cfg->boot[i];
+        free(b->name);
+        free(b->arch);
+        free_strings(b->vendor_class, b->n_vendor_class);
+        free_strings(b->user_class, b->n_user_class);
+        free(b->mac);
+        free(b->filename);
+        free(b->server_name);
+        free(b->options);
+    }
+    free(cfg->boot);
+    free(cfg->options);
+    free(cfg->tftp.root);
+    free(cfg->leases.file);
+    free(cfg->leases.on_event);
+    free(cfg->leases.event_log);
+    free(cfg->user);
+    free(cfg);
+}
+
+const struct config_subnet *config_subnet_for(const struct config *cfg, uint32_t addr)
+{
+    for (size_t i = 0; i < cfg->n_subnets; i++)
+        if (in_subnet(&cfg->subnets[i], addr))
+            return &cfg->subnets[i];
+    return NULL;
+}
+
+int config_boot_index(const struct config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->n_boot; i++)
+        if (cfg->boot[i].name && strcmp(cfg->boot[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}

@@ -1,0 +1,60 @@
+/* config_ctx.h - internals shared by the loader's files: the diagnostic
+ * context and the typed scalar readers. Not used outside config/. */
+#ifndef NETBOOTD_CONFIG_CTX_H
+#define NETBOOTD_CONFIG_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "config_tree.h"
+
+struct cfg_ctx {
+    const char *name;           /* file name as shown in messages */
+    struct config_diag *diag;
+    struct config *cfg;
+};
+
+/* "file:line:col: path: message" (or "--set: path: message"). */
+void cfg_error(struct cfg_ctx *c, const struct ynode *at, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cfg_warning(struct cfg_ctx *c, const struct ynode *at, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Append a finished message (takes ownership; frees it on failure). */
+void config_diag_add(struct config_diag *diag, char *msg);
+
+/* Report every key of `map` that is not in the NULL-terminated `allowed`
+ * list, suggesting the closest allowed one. false if `map` is not a map. */
+bool cfg_check_keys(struct cfg_ctx *c, const struct ynode *map, const char *path,
+                    const char *const *allowed);
+
+/* Typed readers: each reports its own error and returns false on a bad value. */
+bool cfg_scalar(struct cfg_ctx *c, const struct ynode *n, const char *path, const char **out);
+bool cfg_string(struct cfg_ctx *c, const struct ynode *n, const char *path, char **out);
+bool cfg_bool(struct cfg_ctx *c, const struct ynode *n, const char *path, bool *out);
+bool cfg_uint(struct cfg_ctx *c, const struct ynode *n, const char *path,
+              unsigned long min, unsigned long max, unsigned long *out);
+bool cfg_seconds(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                 unsigned long min, unsigned long max, unsigned long *out);
+bool cfg_ipv4(struct cfg_ctx *c, const struct ynode *n, const char *path, uint32_t *out);
+/* A scalar or a list of scalars. */
+bool cfg_ipv4_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                   uint32_t **out, size_t *n_out);
+bool cfg_string_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                     char ***out, size_t *n_out);
+
+/* Pure text parsers (no diagnostics). */
+bool parse_ipv4_text(const char *s, uint32_t *out);
+bool parse_mac_text(const char *s, uint8_t out[6]);
+
+/* Option parsing (config_options.c). */
+bool cfg_options(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                 struct config_option **out, size_t *n_out);
+/* Add or replace an already-encoded option in a list. */
+bool cfg_option_put(struct config_option **list, size_t *n, const struct config_option *opt);
+
+/* Semantic checks across the whole model (config_check.c). */
+void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root);
+
+#endif

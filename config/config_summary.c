@@ -1,0 +1,133 @@
+/* config_summary.c - the one-screen summary `netbootd --check` prints. */
+#include <stdio.h>
+#include <string.h>
+
+#include "arch.h"
+#include "config.h"
+
+static const char *ip(uint32_t a, char *buf)
+{
+    sprintf(buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+    return buf;
+}
+
+static void print_ip_list(FILE *out, const uint32_t *list, size_t n)
+{
+    char b[16];
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? ", " : "", ip(list[i], b));
+    if (n == 0)
+        fputs("-", out);
+}
+
+static void print_option_value(FILE *out, const struct config_option *o)
+{
+    bool text = o->len > 0;
+    for (size_t i = 0; i < o->len; i++)
+        if (o->data[i] < 0x20 || o->data[i] > 0x7e)
+            text = false;
+    if (o->code == 211 && o->len == 4) {
+        fprintf(out, "%u", (unsigned)o->data[0] << 24 | (unsigned)o->data[1] << 16 |
+                               (unsigned)o->data[2] << 8 | o->data[3]);
+    } else if (text) {
+        fprintf(out, "\"%.*s\"", o->len, (const char *)o->data);
+    } else {
+        for (size_t i = 0; i < o->len; i++)
+            fprintf(out, "%s%02x", i ? ":" : "", o->data[i]);
+    }
+}
+
+void config_print_summary(const struct config *cfg, FILE *out)
+{
+    char a[16], b[16];
+    fprintf(out, "profile %s: OK\n", cfg->path);
+    fprintf(out, "interfaces: ");
+    for (size_t i = 0; i < cfg->n_interfaces; i++)
+        fprintf(out, "%s%s", i ? ", " : "", cfg->interfaces[i]);
+    fputc('\n', out);
+
+    for (size_t i = 0; i < cfg->n_subnets; i++) {
+        const struct config_subnet *s = &cfg->subnets[i];
+        unsigned long pool = s->range_end >= s->range_start && (s->range_start || s->range_end)
+                                 ? (unsigned long)(s->range_end - s->range_start) + 1 : 0;
+        fprintf(out, "subnet %s/%u: pool %s-%s (%lu addresses), lease %us (max %us)%s\n",
+                ip(s->network, a), s->prefix_len, ip(s->range_start, b),
+                ip(s->range_end, (char[16]){ 0 }), pool, s->lease_time, s->max_lease_time,
+                s->bootp ? ", BOOTP on" : "");
+        fprintf(out, "    router ");
+        print_ip_list(out, s->routers, s->n_routers);
+        fprintf(out, "; dns ");
+        print_ip_list(out, s->dns, s->n_dns);
+        fprintf(out, "; domain %s\n", s->domain ? s->domain : "-");
+    }
+    size_t fixed = 0;
+    for (size_t i = 0; i < cfg->n_hosts; i++)
+        fixed += cfg->hosts[i].ip != 0;
+    fprintf(out, "hosts: %zu reservation%s (%zu with a fixed address)\n", cfg->n_hosts,
+            cfg->n_hosts == 1 ? "" : "s", fixed);
+
+    fprintf(out, "boot classes (first match wins):\n");
+    for (size_t i = 0; i < cfg->n_boot; i++) {
+        const struct config_boot_class *c = &cfg->boot[i];
+        fprintf(out, "  %zu. %-10s match", i + 1, c->name ? c->name : "?");
+        bool any = false;
+        if (c->n_arch) {
+            fprintf(out, " arch=");
+            for (size_t k = 0; k < c->n_arch; k++) {
+                const char *n = arch_name(c->arch[k]);
+                if (n)
+                    fprintf(out, "%s%s(%u)", k ? "," : "", n, c->arch[k]);
+                else
+                    fprintf(out, "%s%u", k ? "," : "", c->arch[k]);
+            }
+            any = true;
+        }
+        if (c->n_vendor_class) {
+            fprintf(out, " vendor-class=");
+            for (size_t k = 0; k < c->n_vendor_class; k++)
+                fprintf(out, "%s%s*", k ? "," : "", c->vendor_class[k]);
+            any = true;
+        }
+        if (c->n_user_class) {
+            fprintf(out, " user-class=");
+            for (size_t k = 0; k < c->n_user_class; k++)
+                fprintf(out, "%s%s", k ? "," : "", c->user_class[k]);
+            any = true;
+        }
+        if (c->n_mac) {
+            fprintf(out, " mac=");
+            for (size_t k = 0; k < c->n_mac; k++) {
+                for (size_t m = 0; m < c->mac[k].len; m++)
+                    fprintf(out, "%s%02x", m ? ":" : (k ? "," : ""), c->mac[k].bytes[m]);
+                if (c->mac[k].len < 6)
+                    fputs(":*", out);
+            }
+            any = true;
+        }
+        if (!any)
+            fprintf(out, " (any client)");
+        fprintf(out, "\n     file %s, next-server %s\n", c->filename ? c->filename : "-",
+                c->next_server ? ip(c->next_server, a) : "(interface address)");
+        for (size_t k = 0; k < c->n_options; k++) {
+            fprintf(out, "     option %u%s = ", c->options[k].code,
+                    c->options[k].force ? " (forced)" : "");
+            print_option_value(out, &c->options[k]);
+            fputc('\n', out);
+        }
+    }
+    for (size_t k = 0; k < cfg->n_options; k++) {
+        fprintf(out, "option %u%s = ", cfg->options[k].code,
+                cfg->options[k].force ? " (forced)" : "");
+        print_option_value(out, &cfg->options[k]);
+        fputc('\n', out);
+    }
+    if (cfg->tftp.enabled)
+        fprintf(out, "tftp: root %s, port %u, blksize <= %u, window <= %u, sessions <= %u\n",
+                cfg->tftp.root, cfg->tftp.port, cfg->tftp.max_block_size,
+                cfg->tftp.max_window_size, cfg->tftp.max_sessions);
+    else
+        fprintf(out, "tftp: disabled\n");
+    fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,
+            cfg->leases.on_event ? cfg->leases.on_event : "-",
+            cfg->leases.event_log ? cfg->leases.event_log : "-");
+}

@@ -1,0 +1,276 @@
+/* dhcp_io.c - the only DHCP code that touches sockets and libuv.
+ *
+ * recv -> dhcp_wire_decode -> dhcp_server_handle -> lease changes to the
+ * store, events to the hooks -> dhcp_wire_encode -> send now (OFFER, NAK,
+ * INFORM) or once the lease store says the change is durable (ACK). */
+#include "dhcp_io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhcp_lease.h"
+#include "dhcp_server.h"
+#include "dhcp_sock.h"
+#include "dhcp_wire.h"
+#include "lease_store.h"
+#include "log.h"
+#include "netif.h"
+
+struct dhcp_link {
+    uv_udp_t udp;
+    int fd;
+    struct netif nif;
+    struct dhcp_io *io;
+    bool open;
+};
+
+struct dhcp_io {
+    struct netbootd *nb;
+    struct dhcp_link *links;
+    size_t n_links;
+    struct log_ratelimit rl_bad, rl_exhausted, rl_send;
+    uint8_t rxbuf[DHCP_MAX_MSG + 1];
+    bool rx_busy;
+};
+
+/* A reply held until its lease change is on disk. */
+struct held_reply {
+    struct dhcp_io *io;
+    struct dhcp_link *link;
+    struct dhcp_dest dest;
+    uint8_t chaddr[16];
+    uint8_t hlen;
+    char log[320];
+    size_t len;
+    uint8_t bytes[];
+};
+
+static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest,
+                       const uint8_t *chaddr, uint8_t hlen, const uint8_t *buf, size_t len)
+{
+    struct dhcp_io *io = link->io;
+    uint32_t ip = dest->ip;
+    int err;
+    if (dest->kind == DHCP_DEST_CHADDR) {
+        /* The client has no address to answer ARP with: tell the kernel
+         * where yiaddr is (RFC 2131 §4.1), else fall back to broadcast. */
+        err = dhcp_sock_set_arp(link->fd, link->nif.name, ip, chaddr, hlen);
+        if (err < 0) {
+            log_limited(&io->rl_send, LOG_DEBUG, "ARP entry for %s: %s; broadcasting instead",
+                        link->nif.name, strerror(-err));
+            ip = 0xffffffffu;
+        }
+    }
+    err = dhcp_sock_send(link->fd, ip, dest->port, buf, len);
+    if (err < 0)
+        log_limited(&io->rl_send, LOG_WARN, "DHCP send on %s failed: %s", link->nif.name,
+                    strerror(-err));
+}
+
+static void held_reply_cb(void *arg, int status)
+{
+    struct held_reply *h = arg;
+    if (status < 0)
+        log_error("reply not sent (lease not durable): %s", h->log);
+    else if (h->link->open)
+        send_reply(h->link, &h->dest, h->chaddr, h->hlen, h->bytes, h->len);
+    free(h);
+}
+
+static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t len)
+{
+    struct dhcp_io *io = link->io;
+    struct netbootd *nb = io->nb;
+    static struct dhcp_msg msg;
+    static struct dhcp_decision d;
+    const char *reason;
+
+    int err = dhcp_wire_decode(buf, len, &msg, &reason);
+    if (err < 0) {
+        log_limited(&io->rl_bad, LOG_WARN, "dropped malformed DHCP datagram (%zu bytes) on %s: %s",
+                    len, link->nif.name, reason);
+        return;
+    }
+    if (!link->nif.addr || !link->nif.netmask)
+        netif_lookup(link->nif.name, &link->nif);   /* the address may have come later */
+    struct dhcp_ingress in = { link->nif.ifindex, link->nif.name, link->nif.addr,
+                               link->nif.netmask };
+    err = dhcp_server_handle(nb->cfg, nb->pool, &msg, &in, netbootd_now(), &d);
+    if (err < 0) {
+        log_error("DHCP: %s", strerror(-err));
+        return;
+    }
+    for (size_t i = 0; i < d.n_changes; i++)
+        netbootd_lease_changed(nb, &d.changes[i]);
+    if (d.log[0])
+        log_info("%s", d.log);
+    for (size_t i = 0; i < d.n_events; i++)
+        netbootd_event(nb, &d.events[i]);
+    if (d.exhausted) {
+        char net[16];
+        log_limited(&io->rl_exhausted, LOG_WARN, "subnet %s/%u: address pool exhausted, no OFFER",
+                    log_ipv4(d.exhausted->network, net, sizeof net), d.exhausted->prefix_len);
+    }
+    if (d.action == DHCP_ACTION_DROP) {
+        char mac[64];
+        log_debug("%s from %s on %s ignored: %s", dhcp_msg_type_name(dhcp_msg_type(&msg)),
+                  log_hwaddr(msg.chaddr, msg.hlen, mac, sizeof mac), link->nif.name, d.why);
+        return;
+    }
+    if (d.action != DHCP_ACTION_REPLY)
+        return;
+
+    uint8_t out[DHCP_MAX_MSG];
+    size_t out_len;
+    unsigned dropped;
+    err = dhcp_wire_encode(&d.reply, out, sizeof out, &out_len, &dropped);
+    if (err < 0) {
+        log_error("cannot build reply: %s", strerror(-err));
+        return;
+    }
+    if (dropped)
+        log_warn("%u option%s left out of the reply: over the client's %u-byte limit", dropped,
+                 dropped == 1 ? "" : "s", d.reply.max_size);
+    if (!d.durable) {
+        send_reply(link, &d.dest, msg.chaddr, msg.hlen, out, out_len);
+        return;
+    }
+    struct held_reply *h = malloc(sizeof *h + out_len);
+    if (!h) {
+        log_error("out of memory holding a reply");
+        return;
+    }
+    h->io = io;
+    h->link = link;
+    h->dest = d.dest;
+    memcpy(h->chaddr, msg.chaddr, sizeof h->chaddr);
+    h->hlen = msg.hlen;
+    snprintf(h->log, sizeof h->log, "%s", d.log);
+    h->len = out_len;
+    memcpy(h->bytes, out, out_len);
+    lease_store_when_durable(nb->store, held_reply_cb, h);
+}
+
+static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    struct dhcp_link *link = handle->data;
+    (void)suggested;
+    /* One datagram at a time on one thread: a single buffer suffices. */
+    buf->base = (char *)link->io->rxbuf;
+    buf->len = sizeof link->io->rxbuf;
+}
+
+static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
+                    const struct sockaddr *addr, unsigned flags)
+{
+    struct dhcp_link *link = udp->data;
+    if (nread <= 0 || !addr)
+        return;
+    if (flags & UV_UDP_PARTIAL) {
+        log_limited(&link->io->rl_bad, LOG_WARN, "dropped oversized DHCP datagram on %s",
+                    link->nif.name);
+        return;
+    }
+    handle_datagram(link, (const uint8_t *)buf->base, (size_t)nread);
+}
+
+static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *name)
+{
+    memset(link, 0, sizeof *link);
+    link->io = io;
+    int err = netif_lookup(name, &link->nif);
+    if (err < 0) {
+        log_error("interface %s: %s", name, err == -ENODEV ? "no such interface" : strerror(-err));
+        return err;
+    }
+    if (!link->nif.addr)
+        log_warn("interface %s has no IPv4 address yet; DHCP answers wait for one", name);
+    link->fd = dhcp_sock_open(name, 67);
+    if (link->fd < 0) {
+        log_error("DHCP socket on %s: %s", name, strerror(-link->fd));
+        return link->fd;
+    }
+    uv_udp_init(io->nb->loop, &link->udp);
+    link->udp.data = link;
+    err = uv_udp_open(&link->udp, link->fd);
+    if (err == 0)
+        err = uv_udp_recv_start(&link->udp, alloc_cb, recv_cb);
+    if (err < 0) {
+        log_error("DHCP on %s: %s", name, uv_strerror(err));
+        uv_close((uv_handle_t *)&link->udp, NULL);
+        return err;
+    }
+    link->open = true;
+    char ip[16];
+    log_info("DHCP listening on %s (%s)", name, log_ipv4(link->nif.addr, ip, sizeof ip));
+    return 0;
+}
+
+int dhcp_io_start(struct netbootd *nb, struct dhcp_io **out)
+{
+    struct dhcp_io *io = calloc(1, sizeof *io);
+    if (!io)
+        return -ENOMEM;
+    io->nb = nb;
+    io->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    io->rl_exhausted = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 1);
+    io->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    *out = io;
+    return dhcp_io_reload(io, nb->cfg);
+}
+
+static void link_closed_cb(uv_handle_t *h)
+{
+    (void)h;
+}
+
+int dhcp_io_reload(struct dhcp_io *io, const struct config *cfg)
+{
+    /* Keep links whose interface stays; open new ones; close the rest.
+     * The links array is reallocated, so held replies may point into it:
+     * links are never moved while open — a new array is built and the old
+     * entries that stay are reopened in place only at start. */
+    if (io->links) {
+        bool same = io->n_links == cfg->n_interfaces;
+        for (size_t i = 0; same && i < cfg->n_interfaces; i++)
+            same = strcmp(io->links[i].nif.name, cfg->interfaces[i]) == 0;
+        if (same) {
+            for (size_t i = 0; i < io->n_links; i++)
+                netif_lookup(cfg->interfaces[i], &io->links[i].nif);
+            return 0;
+        }
+        log_warn("interfaces changed: restart netbootd to serve the new list (kept the old one)");
+        return 0;
+    }
+    io->links = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1, sizeof *io->links);
+    if (!io->links)
+        return -ENOMEM;
+    io->n_links = cfg->n_interfaces;
+    for (size_t i = 0; i < cfg->n_interfaces; i++) {
+        int err = link_open(io, &io->links[i], cfg->interfaces[i]);
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+void dhcp_io_stop(struct dhcp_io *io)
+{
+    if (!io)
+        return;
+    for (size_t i = 0; i < io->n_links; i++)
+        if (io->links[i].open) {
+            io->links[i].open = false;
+            uv_udp_recv_stop(&io->links[i].udp);
+            uv_close((uv_handle_t *)&io->links[i].udp, link_closed_cb);
+        }
+}
+
+void dhcp_io_free(struct dhcp_io *io)
+{
+    if (!io)
+        return;
+    free(io->links);
+    free(io);
+}

@@ -1,0 +1,17 @@
+/* dhcp_reply_opts.h - assemble the option list of a reply (pure). */
+#ifndef NETBOOTD_DHCP_REPLY_OPTS_H
+#define NETBOOTD_DHCP_REPLY_OPTS_H
+
+#include "config.h"
+#include "dhcp_wire.h"
+
+/* OFFER/ACK/INFORM options. with_lease adds 51/58/59 (not for INFORM). */
+void dhcp_reply_opts_add(struct dhcp_reply *r, const struct config *cfg,
+                         const struct config_subnet *s, const struct config_host *host,
+                         const struct config_boot_class *boot, const struct dhcp_msg *m,
+                         uint32_t lease_secs, bool with_lease);
+
+/* NAK: only the echoes (61, 82) beside 53/54. */
+void dhcp_reply_opts_nak(struct dhcp_reply *r, const struct dhcp_msg *m);
+
+#endif

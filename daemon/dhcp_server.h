@@ -1,0 +1,67 @@
+/* dhcp_server.h - the RFC 2131 server's decisions (pure).
+ *
+ * One decoded request, the profile, the lease pool and `now` in; one
+ * decision out: the reply to send (or why nothing is sent), where it goes
+ * (§4.1), the lease records that changed (for the journal), whether the
+ * reply must wait until they are durable, the boot-timeline events, and the
+ * log line. The pool is updated in place; nothing else is touched. */
+#ifndef NETBOOTD_DHCP_SERVER_H
+#define NETBOOTD_DHCP_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dhcp_lease.h"
+#include "dhcp_wire.h"
+#include "lease.h"
+
+/* Where the request came in. */
+struct dhcp_ingress {
+    int ifindex;
+    const char *ifname;
+    uint32_t ifaddr;        /* our address there: server id (54), default next-server */
+    uint32_t ifmask;
+};
+
+enum dhcp_dest_kind {
+    DHCP_DEST_RELAY,            /* giaddr:67 */
+    DHCP_DEST_CIADDR,           /* ciaddr:68 */
+    DHCP_DEST_BROADCAST,        /* 255.255.255.255:68 */
+    DHCP_DEST_CHADDR,           /* yiaddr:68 at chaddr: needs an ARP entry first */
+};
+
+struct dhcp_dest {
+    enum dhcp_dest_kind kind;
+    uint32_t ip;
+    uint16_t port;
+};
+
+enum dhcp_action { DHCP_ACTION_DROP = 0, DHCP_ACTION_REPLY, DHCP_ACTION_NONE };
+
+#define DHCP_DECISION_MAX_CHANGES 2
+#define DHCP_DECISION_MAX_EVENTS  3
+
+struct dhcp_decision {
+    enum dhcp_action action;    /* DROP: ignored (why says so); NONE: handled, no reply */
+    const char *why;
+    struct dhcp_reply reply;
+    struct dhcp_dest dest;
+    bool durable;               /* send only once `changes` are on disk (ACKs) */
+    struct lease changes[DHCP_DECISION_MAX_CHANGES];
+    size_t n_changes;
+    struct netboot_event events[DHCP_DECISION_MAX_EVENTS];
+    size_t n_events;
+    const struct config_subnet *exhausted;  /* set when the pool had no address */
+    char log[320];              /* the info line for this exchange ("" = none) */
+};
+
+int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
+                       const struct dhcp_msg *msg, const struct dhcp_ingress *in, int64_t now,
+                       struct dhcp_decision *out);
+
+/* RFC 2131 §4.1 / §4.3.2: where a reply to `req` goes. */
+void dhcp_reply_dest(const struct dhcp_msg *req, const struct dhcp_reply *rep,
+                     struct dhcp_dest *out);
+
+#endif

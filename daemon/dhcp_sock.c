@@ -1,0 +1,73 @@
+/* dhcp_sock.c - the socket-level pieces of the DHCP shell: one UDP :67
+ * socket per interface, and delivery of a reply to where RFC 2131 §4.1 says
+ * it goes, including to a client that has no IP address yet.
+ *
+ * Why one socket per interface: libuv's receive callback does not report
+ * the ingress interface, and the server identifier, default next-server and
+ * subnet all depend on it. SO_BINDTODEVICE ties each socket to one link. */
+#include "dhcp_sock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int dhcp_sock_open(const char *ifname, uint16_t port)
+{
+    int one = 1;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) < 0)
+        goto fail;
+    if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+                             (socklen_t)strlen(ifname) + 1) < 0)
+        goto fail;
+    /* A burst of clients (a rack powering on) must not overflow the queue. */
+    int rcvbuf = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
+                               .sin_addr = { htonl(INADDR_ANY) } };
+    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
+        goto fail;
+    return fd;
+fail:;
+    int err = -errno;
+    close(fd);
+    return err;
+}
+
+int dhcp_sock_set_arp(int fd, const char *ifname, uint32_t ip, const uint8_t *hw, size_t hlen)
+{
+    struct arpreq req;
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = { htonl(ip) } };
+
+    if (hlen != 6)
+        return -EAFNOSUPPORT;
+    memset(&req, 0, sizeof req);
+    memcpy(&req.arp_pa, &sin, sizeof sin);
+    req.arp_ha.sa_family = ARPHRD_ETHER;
+    memcpy(req.arp_ha.sa_data, hw, hlen);
+    req.arp_flags = ATF_COM;
+    strncpy(req.arp_dev, ifname, sizeof req.arp_dev - 1);
+    if (ioctl(fd, SIOCSARP, &req) < 0)
+        return -errno;
+    return 0;
+}
+
+int dhcp_sock_send(int fd, uint32_t ip, uint16_t port, const void *buf, size_t len)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
+                               .sin_addr = { htonl(ip) } };
+    ssize_t n = sendto(fd, buf, len, 0, (struct sockaddr *)&sin, sizeof sin);
+    if (n < 0)
+        return -errno;
+    return (size_t)n == len ? 0 : -EMSGSIZE;
+}

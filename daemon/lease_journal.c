@@ -1,0 +1,294 @@
+/* lease_journal.c - see lease_journal.h. */
+#include "lease_journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lease_record.h"
+#include "log.h"
+
+struct lease_journal {
+    char *path;
+    int fd;
+    struct journal_buf open;    /* batch being filled on the loop thread */
+    size_t records;             /* records in the file (for compaction) */
+};
+
+int journal_buf_add(struct journal_buf *b, const struct lease *l)
+{
+    if (b->cap - b->len < LEASE_RECORD_MAX) {
+        size_t cap = b->cap ? b->cap * 2 : 16384;
+        char *grown = realloc(b->data, cap);
+        if (!grown)
+            return -ENOMEM;
+        b->data = grown;
+        b->cap = cap;
+    }
+    size_t n = lease_record_format(l, b->data + b->len, b->cap - b->len);
+    if (n == 0)
+        return -EINVAL;
+    b->len += n;
+    return 0;
+}
+
+void journal_buf_free(struct journal_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+static int mkdir_p(const char *dir)
+{
+    char tmp[4096];
+    if (strlen(dir) >= sizeof tmp)
+        return -ENAMETOOLONG;
+    strcpy(tmp, dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0750) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -ENOMEM;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return -errno;
+    int err = fsync(fd) < 0 ? -errno : 0;
+    close(fd);
+    return err;
+}
+
+/* Replay from an open fd; returns the length of the good prefix to keep
+ * (everything up to the end of the last complete line). */
+static int replay_fd(int fd, const char *path, void (*cb)(const struct lease *l, void *ctx),
+                     void *ctx, struct journal_replay_stats *stats, off_t *good_len)
+{
+    struct journal_replay_stats st = { 0 };
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 262144;
+            char *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                return -ENOMEM;
+            }
+            buf = grown;
+        }
+        ssize_t n = pread(fd, buf + len, cap - len, (off_t)len);
+        if (n < 0) {
+            int err = -errno;
+            free(buf);
+            return err;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    size_t pos = 0, line_no = 0;
+    while (pos < len) {
+        char *nl = memchr(buf + pos, '\n', len - pos);
+        line_no++;
+        if (!nl) {
+            st.torn_bytes = len - pos;
+            log_warn("%s: line %zu: unfinished last record (%zu bytes, a crash mid-write) dropped",
+                     path, line_no, st.torn_bytes);
+            break;
+        }
+        size_t line_len = (size_t)(nl - (buf + pos));
+        struct lease l;
+        if (lease_record_parse(buf + pos, line_len, &l) == 0) {
+            st.records++;
+            if (cb)
+                cb(&l, ctx);
+        } else {
+            st.skipped++;
+            log_warn("%s: line %zu: corrupt record skipped", path, line_no);
+        }
+        pos += line_len + 1;
+    }
+    free(buf);
+    if (good_len)
+        *good_len = (off_t)(len - st.torn_bytes);
+    if (stats)
+        *stats = st;
+    return 0;
+}
+
+int lease_journal_read(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                       struct journal_replay_stats *stats)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            if (stats)
+                memset(stats, 0, sizeof *stats);
+            return 0;
+        }
+        return -errno;
+    }
+    int err = replay_fd(fd, path, cb, ctx, stats, NULL);
+    close(fd);
+    return err;
+}
+
+int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                       struct journal_replay_stats *stats, struct lease_journal **out)
+{
+    struct lease_journal *j = calloc(1, sizeof *j);
+    int err;
+    if (!j)
+        return -ENOMEM;
+    j->fd = -1;
+    j->path = strdup(path);
+    char *copy = strdup(path);
+    if (!j->path || !copy) {
+        free(copy);
+        err = -ENOMEM;
+        goto fail;
+    }
+    err = mkdir_p(dirname(copy));
+    free(copy);
+    if (err < 0)
+        goto fail;
+    j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (j->fd < 0) {
+        err = -errno;
+        goto fail;
+    }
+    if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
+        err = -errno;
+        log_error("%s: lease file is locked by another netbootd", path);
+        goto fail;
+    }
+    struct journal_replay_stats st;
+    off_t good;
+    err = replay_fd(j->fd, path, cb, ctx, &st, &good);
+    if (err < 0)
+        goto fail;
+    if (st.torn_bytes && ftruncate(j->fd, good) < 0) {
+        err = -errno;
+        goto fail;
+    }
+    if (lseek(j->fd, 0, SEEK_END) < 0) {
+        err = -errno;
+        goto fail;
+    }
+    j->records = st.records + st.skipped;
+    if (stats)
+        *stats = st;
+    *out = j;
+    return 0;
+fail:
+    if (j->fd >= 0)
+        close(j->fd);
+    free(j->path);
+    free(j);
+    return err;
+}
+
+void lease_journal_close(struct lease_journal *j)
+{
+    if (!j)
+        return;
+    journal_buf_free(&j->open);
+    if (j->fd >= 0)
+        close(j->fd);
+    free(j->path);
+    free(j);
+}
+
+int lease_journal_append(struct lease_journal *j, const struct lease *l)
+{
+    return journal_buf_add(&j->open, l);
+}
+
+struct journal_buf lease_journal_seal(struct lease_journal *j)
+{
+    struct journal_buf b = j->open;
+    memset(&j->open, 0, sizeof j->open);
+    return b;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int lease_journal_commit(struct lease_journal *j, const struct journal_buf *batch)
+{
+    if (!batch->len)
+        return 0;
+    int err = write_all(j->fd, batch->data, batch->len);
+    if (err < 0)
+        return err;
+    if (fdatasync(j->fd) < 0)
+        return -errno;
+    for (size_t i = 0; i < batch->len; i++)
+        j->records += batch->data[i] == '\n';
+    return 0;
+}
+
+size_t lease_journal_records(const struct lease_journal *j)
+{
+    return j->records;
+}
+
+int lease_journal_compact(struct lease_journal *j, const struct journal_buf *snapshot,
+                          size_t n_records)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", j->path) >= (int)sizeof tmp)
+        return -ENAMETOOLONG;
+    /* O_APPEND: after the rename this very descriptor is the journal. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -errno;
+    int err = flock(fd, LOCK_EX | LOCK_NB) < 0 ? -errno : 0;
+    if (!err)
+        err = write_all(fd, snapshot->data, snapshot->len);
+    if (!err && fsync(fd) < 0)
+        err = -errno;
+    if (!err && rename(tmp, j->path) < 0)
+        err = -errno;
+    if (err) {
+        close(fd);
+        unlink(tmp);
+        return err;
+    }
+    fsync_dir_of(j->path);
+    close(j->fd);
+    j->fd = fd;
+    j->records = n_records;
+    return 0;
+}

@@ -1,0 +1,16 @@
+/* lease_table.h - `netbootd --leases`: every lease and how far each
+ * machine got in its boot, as an aligned table sorted by address. */
+#ifndef NETBOOTD_LEASE_TABLE_H
+#define NETBOOTD_LEASE_TABLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dhcp_lease.h"
+
+void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now);
+
+/* "in 9m", "3m ago", "never" (for infinite leases), into buf. */
+const char *lease_table_when(int64_t t, int64_t now, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,138 @@
+/* main.c - netbootd's command line: parse options, load the profile, then
+ * either check it (--check), print the lease table (--leases) or run the
+ * daemon (daemon.c). Nothing protocol-related lives here. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+
+#ifndef NETBOOTD_VERSION
+#define NETBOOTD_VERSION "0.1"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("usage: netbootd --profile FILE [options]\n"
+          "\n"
+          "A PXE/netboot server: DHCPv4 with client classification and forced PXELINUX\n"
+          "options, lease journal with event hooks, and a read-only TFTP server.\n"
+          "\n"
+          "  -p, --profile FILE      the YAML profile to serve (required)\n"
+          "  -s, --set KEY=VALUE     override a profile key; VALUE in YAML flow syntax\n"
+          "                          (e.g. --set interfaces=[eth1] --set tftp.root=/srv/tftp)\n"
+          "  -c, --check             validate the profile, print a summary, exit 0 or 1\n"
+          "  -L, --leases            print the current leases and boot progress, then exit\n"
+          "  -l, --log-level LEVEL   error, warn, info (default) or debug\n"
+          "  -V, --version           print the version and exit\n"
+          "  -h, --help              this text\n"
+          "\n"
+          "Signals: SIGHUP reloads the profile (a bad one is refused and the running one\n"
+          "stays), SIGINT/SIGTERM stop gracefully (pending lease writes are flushed).\n",
+          out);
+}
+
+/* Print every diagnostic, one per line; errors last so they stay on screen. */
+static void print_diag(const struct config_diag *diag)
+{
+    for (size_t i = 0; i < diag->n_warnings; i++)
+        fprintf(stderr, "%s\n", diag->warnings[i]);
+    for (size_t i = 0; i < diag->n_errors; i++)
+        fprintf(stderr, "%s\n", diag->errors[i]);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "profile",   required_argument, NULL, 'p' },
+        { "set",       required_argument, NULL, 's' },
+        { "check",     no_argument,       NULL, 'c' },
+        { "leases",    no_argument,       NULL, 'L' },
+        { "log-level", required_argument, NULL, 'l' },
+        { "version",   no_argument,       NULL, 'V' },
+        { "help",      no_argument,       NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *profile = NULL;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t n_sets = 0;
+    bool check = false, leases = false;
+    int opt, rc = 1;
+
+    if (!sets) {
+        fprintf(stderr, "netbootd: out of memory\n");
+        return 1;
+    }
+    while ((opt = getopt_long(argc, argv, "p:s:cLl:Vh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'p': profile = optarg; break;
+        case 's':
+            if (!strchr(optarg, '=')) {
+                fprintf(stderr, "netbootd: --set %s: expected KEY=VALUE\n", optarg);
+                goto out;
+            }
+            sets[n_sets++] = optarg;
+            break;
+        case 'c': check = true; break;
+        case 'L': leases = true; break;
+        case 'l': {
+            int level = log_level_from_name(optarg);
+            if (level < 0) {
+                fprintf(stderr, "netbootd: --log-level %s: expected error, warn, info or debug\n",
+                        optarg);
+                goto out;
+            }
+            log_set_level((enum log_level)level);
+            break;
+        }
+        case 'V': printf("netbootd %s\n", NETBOOTD_VERSION); rc = 0; goto out;
+        case 'h': usage(stdout); rc = 0; goto out;
+        default: usage(stderr); rc = 2; goto out;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "netbootd: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        rc = 2;
+        goto out;
+    }
+    if (!profile) {
+        fprintf(stderr, "netbootd: --profile FILE is required\n");
+        usage(stderr);
+        rc = 2;
+        goto out;
+    }
+    /* Under systemd, stderr is the journal: use its priority prefixes. */
+    if (getenv("JOURNAL_STREAM"))
+        log_set_journal(1);
+
+    struct config *cfg = NULL;
+    struct config_diag diag = { 0 };
+    int err = config_load_file(profile, sets, n_sets, &cfg, &diag);
+    print_diag(&diag);
+    if (err < 0) {
+        fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", profile,
+                diag.n_errors, diag.n_errors == 1 ? "" : "s");
+        config_diag_free(&diag);
+        goto out;
+    }
+    config_diag_free(&diag);
+
+    if (check) {
+        config_print_summary(cfg, stdout);
+        rc = 0;
+    } else if (leases) {
+        rc = daemon_print_leases(cfg, stdout) < 0 ? 1 : 0;
+    } else {
+        rc = daemon_run(profile, sets, n_sets, cfg) < 0 ? 1 : 0;
+        cfg = NULL;     /* the daemon owns (and frees) every config it ran */
+    }
+    config_free(cfg);
+out:
+    free(sets);
+    return rc;
+}

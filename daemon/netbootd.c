@@ -1,0 +1,224 @@
+/* netbootd.c - start, stop and reload the daemon's parts, and the glue
+ * that turns DHCP decisions and TFTP reports into journal records, boot
+ * timeline stages and hook events. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "daemon_state.h"
+#include "dhcp_io.h"
+#include "dhcp_lease.h"
+#include "hooks.h"
+#include "lease_journal.h"
+#include "lease_record.h"
+#include "lease_store.h"
+#include "lease_table.h"
+#include "log.h"
+#include "privdrop.h"
+#include "tftp_io.h"
+
+#define EXPIRE_INTERVAL_MS 2000
+
+int64_t netbootd_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
+{
+    if (nb->store)
+        lease_store_append(nb->store, l);
+}
+
+void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
+{
+    hooks_emit(nb->hooks, ev);
+}
+
+static void expired_cb(const struct lease *l, void *ctx)
+{
+    struct netbootd *nb = ctx;
+    char ip[16], mac[20];
+    struct netboot_event ev = { .kind = EV_EXPIRE, .time = netbootd_now(), .has_mac = true,
+                                .ip = l->ip, .arch = l->arch, .expires = l->expires };
+    memcpy(ev.mac, l->mac, 6);
+    snprintf(ev.hostname, sizeof ev.hostname, "%s", l->hostname);
+    snprintf(ev.class_name, sizeof ev.class_name, "%s", l->class_name);
+    log_info("lease expired: %s (%s)", log_ipv4(l->ip, ip, sizeof ip),
+             log_hwaddr(l->mac, 6, mac, sizeof mac));
+    netbootd_lease_changed(nb, l);
+    netbootd_event(nb, &ev);
+}
+
+static void expire_timer_cb(uv_timer_t *t)
+{
+    struct netbootd *nb = t->data;
+    lease_pool_expire(nb->pool, netbootd_now(), expired_cb, nb);
+}
+
+/* A transfer ended: it becomes the client's boot stage (shown by --leases)
+ * and a tftp-done/tftp-failed event. */
+static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
+{
+    struct netbootd *nb = ctx;
+    struct lease *l = lease_pool_find_ip(nb->pool, r->client_ip);
+    struct netboot_event ev = { .kind = r->ok ? EV_TFTP_DONE : EV_TFTP_FAILED,
+                                .time = netbootd_now(), .ip = r->client_ip, .arch = -1,
+                                .bytes = r->bytes, .seconds = r->seconds };
+    snprintf(ev.file, sizeof ev.file, "%s", r->file ? r->file : "");
+    if (l) {
+        memcpy(ev.mac, l->mac, 6);
+        ev.has_mac = true;
+        ev.arch = l->arch;
+        ev.expires = l->expires;
+        snprintf(ev.hostname, sizeof ev.hostname, "%s", l->hostname);
+        snprintf(ev.class_name, sizeof ev.class_name, "%s", l->class_name);
+        /* Not-found probes (GRUB, PXELINUX config search) are not progress. */
+        if (r->ok || l->stage < STAGE_TFTP_DONE) {
+            l->stage = r->ok ? STAGE_TFTP_DONE : STAGE_TFTP_FAILED;
+            l->stage_time = ev.time;
+            snprintf(l->stage_file, sizeof l->stage_file, "%s", ev.file);
+            netbootd_lease_changed(nb, l);
+        }
+    }
+    netbootd_event(nb, &ev);
+}
+
+static int open_state(struct netbootd *nb, struct config *cfg)
+{
+    nb->pool = lease_pool_new(cfg);
+    if (!nb->pool)
+        return -ENOMEM;
+    int err = lease_store_open(nb->loop, cfg->leases.file, nb->pool, &nb->store);
+    if (err < 0) {
+        log_error("lease file %s: %s", cfg->leases.file, strerror(-err));
+        return err;
+    }
+    return 0;
+}
+
+int netbootd_start(struct netbootd *nb)
+{
+    struct config *cfg = nb->cfg;
+    int err = open_state(nb, cfg);
+    if (err < 0)
+        return err;
+    err = hooks_start(nb->loop, &cfg->leases, &nb->hooks);
+    if (err < 0)
+        return err;
+    err = dhcp_io_start(nb, &nb->dhcp);
+    if (err < 0)
+        return err;
+    if (cfg->tftp.enabled) {
+        err = tftp_server_start(nb->loop, cfg, tftp_report_cb_fn, nb, &nb->tftp);
+        if (err < 0) {
+            log_error("TFTP: %s", strerror(-err));
+            return err;
+        }
+    }
+    /* Everything privileged is done: sockets bound, files open. */
+    char *dir = NULL;
+    const char *writable[2] = { NULL, NULL };
+    if (cfg->leases.file) {
+        dir = strdup(cfg->leases.file);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash && slash != dir) {
+            *slash = '\0';
+            writable[0] = dir;
+        }
+    }
+    err = privdrop_to_user(cfg->user, writable);
+    free(dir);
+    if (err < 0)
+        return err;
+
+    uv_timer_init(nb->loop, &nb->expire_timer);
+    nb->expire_timer.data = nb;
+    uv_timer_start(&nb->expire_timer, expire_timer_cb, EXPIRE_INTERVAL_MS, EXPIRE_INTERVAL_MS);
+    return 0;
+}
+
+int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
+{
+    if (strcmp(fresh->leases.file, nb->cfg->leases.file) != 0)
+        log_warn("SIGHUP: leases.file changed; it takes effect at the next restart");
+    int err = lease_pool_reconfigure(nb->pool, fresh);
+    if (err < 0)
+        return err;
+    dhcp_io_reload(nb->dhcp, fresh);
+    hooks_reload(nb->hooks, &fresh->leases);
+    if (nb->tftp && fresh->tftp.enabled)
+        tftp_server_reload(nb->tftp, fresh);
+    else if (nb->tftp || fresh->tftp.enabled)
+        log_warn("SIGHUP: enabling or disabling TFTP takes effect at the next restart");
+    /* Keep the old leases.file path: the journal stays where it is. */
+    free(fresh->leases.file);
+    fresh->leases.file = strdup(nb->cfg->leases.file);
+    config_free(nb->cfg);
+    nb->cfg = fresh;
+    return 0;
+}
+
+void netbootd_stop(struct netbootd *nb)
+{
+    if (nb->stopping)
+        return;
+    nb->stopping = true;
+    dhcp_io_stop(nb->dhcp);
+    if (nb->tftp)
+        tftp_server_stop(nb->tftp);
+    nb->tftp = NULL;
+    /* Pending lease writes are flushed and held ACKs dropped. */
+    lease_store_close(nb->store);
+    nb->store = NULL;
+    hooks_stop(nb->hooks);
+    nb->hooks = NULL;
+    if (uv_is_active((uv_handle_t *)&nb->expire_timer) || nb->expire_timer.data)
+        uv_close((uv_handle_t *)&nb->expire_timer, NULL);
+    if (nb->sigint.data) {
+        uv_close((uv_handle_t *)&nb->sigint, NULL);
+        uv_close((uv_handle_t *)&nb->sigterm, NULL);
+        uv_close((uv_handle_t *)&nb->sighup, NULL);
+    }
+}
+
+void netbootd_free(struct netbootd *nb)
+{
+    dhcp_io_free(nb->dhcp);
+    nb->dhcp = NULL;
+    lease_pool_free(nb->pool);
+    nb->pool = NULL;
+    config_free(nb->cfg);
+    nb->cfg = NULL;
+}
+
+/* ---- netbootd --leases ---- */
+
+struct collect {
+    struct lease_pool *pool;
+};
+
+static void restore_cb(const struct lease *l, void *ctx)
+{
+    lease_pool_restore(((struct collect *)ctx)->pool, l);
+}
+
+int daemon_print_leases(const struct config *cfg, FILE *out)
+{
+    struct collect c = { lease_pool_new(cfg) };
+    struct journal_replay_stats st;
+    if (!c.pool)
+        return -ENOMEM;
+    int err = lease_journal_read(cfg->leases.file, restore_cb, &c, &st);
+    if (err < 0) {
+        fprintf(stderr, "netbootd: %s: %s\n", cfg->leases.file, strerror(-err));
+        lease_pool_free(c.pool);
+        return err;
+    }
+    lease_table_print(out, c.pool, netbootd_now());
+    lease_pool_free(c.pool);
+    return 0;
+}

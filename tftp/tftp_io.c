@@ -1,0 +1,614 @@
+/* tftp_io.c - the libuv shell of the TFTP server (see tftp_io.h).
+ *
+ * The pure parts decide (tftp_wire: parse/negotiate, tftp_path: where,
+ * tftp_session: which blocks when); this file only moves bytes. A window is
+ * read with one pread into a buffer shared by all transfers (sendmmsg
+ * copies the data into the kernel before it returns, so one buffer is
+ * enough) and sent with one sendmmsg: no per-block allocation, open or stat. */
+#include "tftp_io.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netif.h"
+#include "tftp_path.h"
+#include "tftp_session.h"
+#include "tftp_wire.h"
+
+#define SEND_BUF_BYTES (2u << 20)
+#define SEND_BATCH     256
+#define NETASCII_MAX   (16u << 20)
+
+struct tftp_listener {
+    uv_udp_t udp;
+    struct netif nif;
+    struct tftp_server *srv;
+    bool open;
+};
+
+struct tftp_xfer {
+    struct tftp_server *srv;
+    struct tftp_xfer *prev, *next;
+    uv_udp_t udp;
+    uv_timer_t timer;
+    int handles_open;
+    struct sockaddr_in peer;
+    int file_fd;
+    uint8_t *ascii;             /* netascii: the whole converted file */
+    size_t ascii_len;
+    struct tftp_session s;
+    struct tftp_accepted acc;
+    uint8_t oack[256];
+    size_t oack_len;
+    uint64_t start_ms;
+    bool finished;
+    char file[TFTP_MAX_FILENAME + 1];
+};
+
+struct tftp_server {
+    uv_loop_t *loop;
+    int root_fd;
+    struct config_tftp cfg;
+    char *root;
+    struct tftp_listener *listeners;
+    size_t n_listeners;
+    struct tftp_xfer *xfers;
+    unsigned n_xfers;
+    tftp_report_cb report;
+    void *ctx;
+    bool stopping;
+    int handles_open;
+    uint8_t *sendbuf;
+    struct log_ratelimit rl_bad, rl_busy;
+};
+
+static void maybe_free_server(struct tftp_server *srv)
+{
+    if (!srv->stopping || srv->handles_open > 0 || srv->xfers)
+        return;
+    if (srv->root_fd >= 0)
+        close(srv->root_fd);
+    free(srv->listeners);
+    free(srv->root);
+    free(srv->sendbuf);
+    free(srv);
+}
+
+static const char *peer_text(const struct sockaddr_in *sin, char *buf, size_t size)
+{
+    char ip[16];
+    inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof ip);
+    snprintf(buf, size, "%s:%u", ip, ntohs(sin->sin_port));
+    return buf;
+}
+
+static void send_error(uv_udp_t *udp, const struct sockaddr_in *to, uint16_t code, const char *msg)
+{
+    uint8_t pkt[300];
+    size_t len = tftp_build_error(code, msg, pkt, sizeof pkt);
+    uv_buf_t b = uv_buf_init((char *)pkt, (unsigned)len);
+    if (len)
+        uv_udp_try_send(udp, &b, 1, (const struct sockaddr *)to);
+}
+
+/* ---- one transfer ---- */
+
+static void xfer_handle_closed(uv_handle_t *h)
+{
+    struct tftp_xfer *x = h->data;
+    if (--x->handles_open > 0)
+        return;
+    struct tftp_server *srv = x->srv;
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        srv->xfers = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    srv->n_xfers--;
+    if (x->file_fd >= 0)
+        close(x->file_fd);
+    free(x->ascii);
+    free(x);
+    maybe_free_server(srv);
+}
+
+static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quiet)
+{
+    if (x->finished)
+        return;
+    x->finished = true;
+    struct tftp_server *srv = x->srv;
+    double secs = (double)(uv_now(srv->loop) - x->start_ms) / 1000.0;
+    char ip[16];
+    inet_ntop(AF_INET, &x->peer.sin_addr, ip, sizeof ip);
+    if (ok) {
+        double kib = (double)x->s.size / 1024.0;
+        log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s", x->file, ip,
+                 kib >= 10240 ? kib / 1024 : kib, kib >= 10240 ? "MiB" : "KiB", secs,
+                 x->s.blksize, x->s.windowsize,
+                 x->s.retransmitted ? ", some blocks resent" : "");
+    } else if (!quiet) {
+        log_warn("TFTP %s to %s failed: %s", x->file, ip, error);
+    } else {
+        log_debug("TFTP %s to %s: %s", x->file, ip, error);
+    }
+    if (srv->report && !quiet) {
+        struct tftp_transfer_report r = {
+            .client_ip = ntohl(x->peer.sin_addr.s_addr), .client_port = ntohs(x->peer.sin_port),
+            .file = x->file, .bytes = ok ? x->s.size : (uint64_t)x->s.acked * x->s.blksize,
+            .seconds = secs, .ok = ok, .error = error, .blksize = x->s.blksize,
+            .windowsize = x->s.windowsize };
+        srv->report(&r, srv->ctx);
+    }
+    uv_timer_stop(&x->timer);
+    uv_udp_recv_stop(&x->udp);
+    uv_close((uv_handle_t *)&x->timer, xfer_handle_closed);
+    uv_close((uv_handle_t *)&x->udp, xfer_handle_closed);
+}
+
+/* Send blocks first..last: one pread and one sendmmsg per chunk. */
+static void send_blocks(struct tftp_xfer *x, uint32_t first, uint32_t last)
+{
+    struct tftp_server *srv = x->srv;
+    static struct mmsghdr msgs[SEND_BATCH];
+    static struct iovec iov[SEND_BATCH][2];
+    static uint8_t hdrs[SEND_BATCH][4];
+    int fd;
+    if (uv_fileno((uv_handle_t *)&x->udp, &fd) < 0)
+        return;
+    uint32_t per_chunk = SEND_BUF_BYTES / x->s.blksize;
+    if (per_chunk > SEND_BATCH)
+        per_chunk = SEND_BATCH;
+    if (per_chunk == 0)
+        per_chunk = 1;
+    uint32_t n = first;
+    while (n <= last) {
+        uint32_t end = last - n + 1 > per_chunk ? n + per_chunk - 1 : last;
+        uint64_t off = tftp_block_offset(&x->s, n);
+        uint64_t bytes = tftp_block_offset(&x->s, end) + tftp_block_length(&x->s, end) - off;
+        const uint8_t *data;
+        if (x->ascii) {
+            data = x->ascii + off;
+        } else {
+            size_t got = 0;
+            while (got < bytes) {
+                ssize_t r = pread(x->file_fd, srv->sendbuf + got, (size_t)(bytes - got),
+                                  (off_t)(off + got));
+                if (r < 0 && errno == EINTR)
+                    continue;
+                if (r <= 0) {
+                    /* The file shrank or failed under us. */
+                    send_error(&x->udp, &x->peer, TFTP_ERR_UNDEFINED, "read error");
+                    xfer_finish(x, false, r < 0 ? strerror(errno) : "file changed while sending",
+                                false);
+                    return;
+                }
+                got += (size_t)r;
+            }
+            data = srv->sendbuf;
+        }
+        uint32_t count = end - n + 1;
+        size_t pos = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            uint32_t len = tftp_block_length(&x->s, n + i);
+            tftp_build_data_header((uint16_t)(n + i), hdrs[i]);
+            iov[i][0] = (struct iovec){ hdrs[i], 4 };
+            iov[i][1] = (struct iovec){ (void *)(data + pos), len };
+            pos += len;
+            memset(&msgs[i], 0, sizeof msgs[i]);
+            msgs[i].msg_hdr.msg_name = &x->peer;
+            msgs[i].msg_hdr.msg_namelen = sizeof x->peer;
+            msgs[i].msg_hdr.msg_iov = iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 2;
+        }
+        uint32_t done = 0;
+        while (done < count) {
+            int sent = sendmmsg(fd, msgs + done, count - done, 0);
+            if (sent < 0) {
+                if (errno == EINTR)
+                    continue;
+                break;      /* EAGAIN/ENOBUFS: the timeout resends from here */
+            }
+            done += (uint32_t)sent;
+        }
+        if (done < count) {
+            tftp_session_sent(&x->s, n + done - 1);
+            return;
+        }
+        n = end + 1;
+    }
+}
+
+static void arm_timer(struct tftp_xfer *x);
+
+static void apply(struct tftp_xfer *x, const struct tftp_send *what)
+{
+    if (x->s.state == TFTP_SESSION_DONE) {
+        xfer_finish(x, true, NULL, false);
+        return;
+    }
+    if (x->s.state == TFTP_SESSION_FAILED) {
+        xfer_finish(x, false, "client stopped answering (retries exhausted)", false);
+        return;
+    }
+    if (what->oack) {
+        uv_buf_t b = uv_buf_init((char *)x->oack, (unsigned)x->oack_len);
+        uv_udp_try_send(&x->udp, &b, 1, (const struct sockaddr *)&x->peer);
+    }
+    if (what->first <= what->last)
+        send_blocks(x, what->first, what->last);
+    if (!x->finished)
+        arm_timer(x);
+}
+
+static void timer_cb(uv_timer_t *t)
+{
+    struct tftp_xfer *x = t->data;
+    struct tftp_send what;
+    tftp_session_on_timeout(&x->s, (int64_t)uv_now(x->srv->loop), &what);
+    apply(x, &what);
+}
+
+static void arm_timer(struct tftp_xfer *x)
+{
+    int64_t now = (int64_t)uv_now(x->srv->loop);
+    int64_t wait = x->s.deadline_ms > now ? x->s.deadline_ms - now : 0;
+    uv_timer_start(&x->timer, timer_cb, (uint64_t)wait, 0);
+}
+
+static void xfer_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    static char rx[1024];
+    (void)h;
+    (void)suggested;
+    buf->base = rx;
+    buf->len = sizeof rx;
+}
+
+static void xfer_recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
+                         const struct sockaddr *addr, unsigned flags)
+{
+    struct tftp_xfer *x = udp->data;
+    (void)flags;
+    if (nread < 0 || !addr || x->finished)
+        return;
+    const struct sockaddr_in *from = (const struct sockaddr_in *)addr;
+    if (from->sin_family != AF_INET || from->sin_addr.s_addr != x->peer.sin_addr.s_addr ||
+        from->sin_port != x->peer.sin_port) {
+        /* RFC 1350 §4: a packet from a wrong TID gets ERROR 5; the transfer
+         * itself goes on undisturbed. */
+        send_error(udp, from, TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+        return;
+    }
+    uint16_t op, arg;
+    if (tftp_parse_header((const uint8_t *)buf->base, (size_t)nread, &op, &arg) < 0)
+        return;
+    if (op == TFTP_ACK) {
+        struct tftp_send what;
+        tftp_session_on_ack(&x->s, arg, (int64_t)uv_now(x->srv->loop), &what);
+        apply(x, &what);
+    } else if (op == TFTP_ERROR) {
+        /* ERROR 8 right after our OACK is a size probe (edk2): not a failure. */
+        bool probe = arg == TFTP_ERR_OPTIONS && x->s.state == TFTP_SESSION_OACK;
+        char why[64];
+        snprintf(why, sizeof why, "client sent ERROR %u", arg);
+        xfer_finish(x, false, probe ? "size probe ended by the client" : why, probe);
+    } else {
+        send_error(udp, from, TFTP_ERR_ILLEGAL_OP, "illegal operation");
+        xfer_finish(x, false, "client sent an unexpected packet", false);
+    }
+}
+
+/* ---- the listener ---- */
+
+static int prepare_file(struct tftp_xfer *x, int fd, uint64_t size, bool netascii,
+                        const char **why)
+{
+    x->file_fd = fd;
+    if (!netascii)
+        return 0;
+    if (size > NETASCII_MAX) {
+        *why = "file too large for netascii mode";
+        return -EFBIG;
+    }
+    uint8_t *raw = malloc(size ? size : 1);
+    if (!raw)
+        return -ENOMEM;
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = pread(fd, raw + got, size - got, (off_t)got);
+        if (r <= 0) {
+            free(raw);
+            *why = "read error";
+            return -EIO;
+        }
+        got += (size_t)r;
+    }
+    size_t len = tftp_netascii_encode(raw, size, NULL);
+    x->ascii = malloc(len ? len : 1);
+    if (!x->ascii) {
+        free(raw);
+        return -ENOMEM;
+    }
+    x->ascii_len = tftp_netascii_encode(raw, size, x->ascii);
+    free(raw);
+    return 0;
+}
+
+static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *peer,
+                           const struct tftp_request *req)
+{
+    struct tftp_server *srv = l->srv;
+    char rel[TFTP_MAX_FILENAME + 1], who[32], shown[3 * TFTP_MAX_FILENAME + 1];
+    const char *why = NULL;
+    uint64_t size = 0;
+
+    peer_text(peer, who, sizeof who);
+    log_escape(req->filename, req->filename_len, shown, sizeof shown);
+    if (srv->n_xfers >= srv->cfg.max_sessions) {
+        log_limited(&srv->rl_busy, LOG_WARN, "TFTP %s from %s refused: %u transfers running",
+                    shown, who, srv->n_xfers);
+        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, "server busy");
+        return;
+    }
+    int err = tftp_path_clean(req->filename, req->filename_len, srv->cfg.map_backslash, rel,
+                              sizeof rel);
+    int fd = err < 0 ? err : tftp_path_open(srv->root_fd, rel, &size);
+    if (fd < 0) {
+        if (fd == -ENOENT) {
+            log_debug("TFTP %s from %s: not found", shown, who);
+            send_error(&l->udp, peer, TFTP_ERR_NOT_FOUND, "file not found");
+        } else {
+            log_warn("TFTP %s from %s refused: %s", shown, who,
+                     fd == -EACCES ? "outside the root or not a regular file" : strerror(-fd));
+            send_error(&l->udp, peer, TFTP_ERR_ACCESS, "access violation");
+        }
+        return;
+    }
+
+    struct tftp_xfer *x = calloc(1, sizeof *x);
+    if (!x) {
+        close(fd);
+        return;
+    }
+    x->srv = srv;
+    x->peer = *peer;
+    x->file_fd = -1;
+    snprintf(x->file, sizeof x->file, "%s", rel);
+    if (prepare_file(x, fd, size, req->netascii, &why) < 0) {
+        close(fd);
+        free(x->ascii);
+        free(x);
+        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, why ? why : "out of memory");
+        return;
+    }
+    if (x->ascii)
+        size = x->ascii_len;    /* what travels, and what tsize reports */
+
+    /* The biggest block that needs no IP fragmentation on this link. */
+    struct tftp_limits lim = { srv->cfg.max_block_size, srv->cfg.max_window_size };
+    if (l->nif.mtu > 32 && lim.max_blksize > l->nif.mtu - 32)
+        lim.max_blksize = (uint16_t)(l->nif.mtu - 32);
+    tftp_negotiate(req, &lim, size, &x->acc);
+    x->oack_len = tftp_accepted_any(&x->acc) ? tftp_build_oack(&x->acc, x->oack, sizeof x->oack) : 0;
+
+    /* A fresh socket is this transfer's TID (RFC 1350 §4), sending from
+     * the address the client talked to. */
+    struct sockaddr_in local = { .sin_family = AF_INET, .sin_addr = { htonl(l->nif.addr) } };
+    uv_udp_init(srv->loop, &x->udp);
+    uv_timer_init(srv->loop, &x->timer);
+    x->udp.data = x->timer.data = x;
+    x->handles_open = 2;
+    x->next = srv->xfers;
+    if (srv->xfers)
+        srv->xfers->prev = x;
+    srv->xfers = x;
+    srv->n_xfers++;
+    x->start_ms = uv_now(srv->loop);
+    err = uv_udp_bind(&x->udp, (const struct sockaddr *)&local, 0);
+    if (err == 0)
+        err = uv_udp_recv_start(&x->udp, xfer_alloc_cb, xfer_recv_cb);
+    if (err < 0) {
+        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, "server error");
+        xfer_finish(x, false, uv_strerror(err), false);
+        return;
+    }
+    int sndbuf = 1 << 20;
+    int sfd;
+    if (uv_fileno((uv_handle_t *)&x->udp, &sfd) == 0)
+        setsockopt(sfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+
+    /* A negotiated timeout is the client's choice: fixed. Otherwise start
+     * at the profile's and back off. */
+    unsigned timeout_ms = x->acc.timeout ? x->acc.timeout_value * 1000u : srv->cfg.timeout * 1000u;
+    struct tftp_send what;
+    tftp_session_start(&x->s, size, x->acc.blksize_value,
+                       x->acc.windowsize_value, timeout_ms, !x->acc.timeout, srv->cfg.retries,
+                       x->oack_len > 0, (int64_t)uv_now(srv->loop), &what);
+    apply(x, &what);
+}
+
+static void listener_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    static char rx[2048];
+    (void)h;
+    (void)suggested;
+    buf->base = rx;
+    buf->len = sizeof rx;
+}
+
+static void listener_recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
+                             const struct sockaddr *addr, unsigned flags)
+{
+    struct tftp_listener *l = udp->data;
+    struct tftp_server *srv = l->srv;
+    char who[32];
+    if (nread <= 0 || !addr || addr->sa_family != AF_INET || srv->stopping)
+        return;
+    const struct sockaddr_in *peer = (const struct sockaddr_in *)addr;
+    peer_text(peer, who, sizeof who);
+    if (flags & UV_UDP_PARTIAL) {
+        log_limited(&srv->rl_bad, LOG_WARN, "TFTP: oversized request from %s dropped", who);
+        return;
+    }
+    if (!l->nif.addr)
+        netif_lookup(l->nif.name, &l->nif);
+
+    struct tftp_request req;
+    const char *reason;
+    int err = tftp_parse_request((const uint8_t *)buf->base, (size_t)nread, &req, &reason);
+    if (err < 0) {
+        uint16_t op = 0, arg;
+        tftp_parse_header((const uint8_t *)buf->base, (size_t)nread, &op, &arg);
+        log_limited(&srv->rl_bad, LOG_WARN, "TFTP: bad request from %s: %s", who, reason);
+        if (op == TFTP_ERROR)
+            return;     /* never answer an error with an error */
+        send_error(udp, peer, err == -EPROTONOSUPPORT ? TFTP_ERR_ILLEGAL_OP :
+                              err == -ENAMETOOLONG ? TFTP_ERR_ACCESS : TFTP_ERR_ILLEGAL_OP,
+                   reason);
+        return;
+    }
+    if (req.opcode == TFTP_WRQ) {
+        char shown[3 * TFTP_MAX_FILENAME + 1];
+        log_escape(req.filename, req.filename_len, shown, sizeof shown);
+        log_warn("TFTP write of %s from %s refused: read-only server", shown, who);
+        send_error(udp, peer, TFTP_ERR_ACCESS, "read-only server");
+        return;
+    }
+    start_transfer(l, peer, &req);
+}
+
+static void listener_closed_cb(uv_handle_t *h)
+{
+    struct tftp_listener *l = h->data;
+    l->srv->handles_open--;
+    maybe_free_server(l->srv);
+}
+
+static int listener_open(struct tftp_server *srv, struct tftp_listener *l, const char *ifname)
+{
+    int one = 1, err;
+    l->srv = srv;
+    if ((err = netif_lookup(ifname, &l->nif)) < 0) {
+        log_error("TFTP: interface %s: %s", ifname, strerror(-err));
+        return err;
+    }
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(srv->cfg.port) };
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0 ||
+        bind(fd, (struct sockaddr *)&any, sizeof any) < 0) {
+        err = -errno;
+        log_error("TFTP: port %u on %s: %s", srv->cfg.port, ifname, strerror(-err));
+        close(fd);
+        return err;
+    }
+    uv_udp_init(srv->loop, &l->udp);
+    l->udp.data = l;
+    srv->handles_open++;
+    err = uv_udp_open(&l->udp, fd);
+    if (err == 0)
+        err = uv_udp_recv_start(&l->udp, listener_alloc_cb, listener_recv_cb);
+    if (err < 0) {
+        uv_close((uv_handle_t *)&l->udp, listener_closed_cb);
+        return err;
+    }
+    l->open = true;
+    log_info("TFTP listening on %s port %u, root %s", ifname, srv->cfg.port, srv->root);
+    return 0;
+}
+
+static int open_root(const char *root)
+{
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb cb, void *ctx,
+                      struct tftp_server **out)
+{
+    struct tftp_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return -ENOMEM;
+    srv->loop = loop;
+    srv->cfg = cfg->tftp;
+    srv->root = strdup(cfg->tftp.root ? cfg->tftp.root : "");
+    srv->cfg.root = NULL;
+    srv->report = cb;
+    srv->ctx = ctx;
+    srv->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    srv->rl_busy = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
+    srv->sendbuf = malloc(SEND_BUF_BYTES);
+    srv->listeners = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1, sizeof *srv->listeners);
+    srv->root_fd = srv->root ? open_root(srv->root) : -ENOMEM;
+    *out = srv;
+    if (!srv->sendbuf || !srv->listeners || !srv->root)
+        return -ENOMEM;
+    if (srv->root_fd < 0) {
+        log_error("TFTP root %s: %s", srv->root, strerror(-srv->root_fd));
+        return srv->root_fd;
+    }
+    for (size_t i = 0; i < cfg->n_interfaces; i++) {
+        int err = listener_open(srv, &srv->listeners[srv->n_listeners], cfg->interfaces[i]);
+        if (err < 0)
+            return err;
+        srv->n_listeners++;
+    }
+    return 0;
+}
+
+int tftp_server_reload(struct tftp_server *srv, const struct config *cfg)
+{
+    if (cfg->tftp.port != srv->cfg.port)
+        log_warn("SIGHUP: tftp.port changed; it takes effect at the next restart");
+    if (strcmp(cfg->tftp.root, srv->root) != 0) {
+        int fd = open_root(cfg->tftp.root);
+        if (fd < 0) {
+            log_error("SIGHUP: TFTP root %s: %s (keeping %s)", cfg->tftp.root, strerror(-fd),
+                      srv->root);
+            return fd;
+        }
+        /* Running transfers hold their own file descriptors: safe to swap. */
+        close(srv->root_fd);
+        srv->root_fd = fd;
+        free(srv->root);
+        srv->root = strdup(cfg->tftp.root);
+    }
+    uint16_t port = srv->cfg.port;
+    srv->cfg = cfg->tftp;
+    srv->cfg.root = NULL;
+    srv->cfg.port = port;
+    return 0;
+}
+
+void tftp_server_stop(struct tftp_server *srv)
+{
+    if (!srv)
+        return;
+    srv->stopping = true;
+    for (size_t i = 0; i < srv->n_listeners; i++)
+        if (srv->listeners[i].open) {
+            srv->listeners[i].open = false;
+            uv_close((uv_handle_t *)&srv->listeners[i].udp, listener_closed_cb);
+        }
+    for (struct tftp_xfer *x = srv->xfers, *next; x; x = next) {
+        next = x->next;
+        if (!x->finished) {
+            send_error(&x->udp, &x->peer, TFTP_ERR_UNDEFINED, "server shutting down");
+            xfer_finish(x, false, "server shutting down", false);
+        }
+    }
+    maybe_free_server(srv);
+}

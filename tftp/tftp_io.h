@@ -1,0 +1,38 @@
+/* tftp_io.h - the read-only TFTP server in the daemon's libuv loop: one
+ * listener per interface on the TFTP port, one socket (a fresh TID) and one
+ * timer per transfer, file data read with pread from a descriptor opened
+ * beneath the root (tftp_path). */
+#ifndef NETBOOTD_TFTP_IO_H
+#define NETBOOTD_TFTP_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "config.h"
+
+struct tftp_server;
+
+struct tftp_transfer_report {
+    uint32_t client_ip;         /* host order */
+    uint16_t client_port;
+    const char *file;           /* as requested, relative to the root */
+    uint64_t bytes;
+    double seconds;
+    bool ok;
+    const char *error;          /* NULL when ok */
+    uint16_t blksize, windowsize;
+};
+
+typedef void (*tftp_report_cb)(const struct tftp_transfer_report *r, void *ctx);
+
+/* Bind UDP cfg->tftp.port on each interface (SO_BINDTODEVICE) and open the
+ * root directory. Called as root, before privileges are dropped. */
+int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb cb, void *ctx,
+                      struct tftp_server **out);
+/* SIGHUP: a new root and limits for new transfers; running ones finish. */
+int tftp_server_reload(struct tftp_server *s, const struct config *cfg);
+/* Close listeners and transfers; frees everything once handles are closed. */
+void tftp_server_stop(struct tftp_server *s);
+
+#endif

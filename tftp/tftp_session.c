@@ -1,0 +1,129 @@
+/* tftp_session.c - see tftp_session.h. */
+#include "tftp_session.h"
+
+#include <string.h>
+
+#define MAX_TIMEOUT_MS 16000
+
+uint64_t tftp_block_offset(const struct tftp_session *s, uint32_t n)
+{
+    return (uint64_t)(n - 1) * s->blksize;
+}
+
+uint32_t tftp_block_length(const struct tftp_session *s, uint32_t n)
+{
+    uint64_t off = tftp_block_offset(s, n);
+    if (off >= s->size)
+        return 0;
+    uint64_t left = s->size - off;
+    return left < s->blksize ? (uint32_t)left : s->blksize;
+}
+
+static void arm(struct tftp_session *s, int64_t now)
+{
+    s->deadline_ms = now + s->timeout_ms;
+}
+
+/* Send the window that starts after the last acknowledged block. */
+static void next_window(struct tftp_session *s, int64_t now, struct tftp_send *out)
+{
+    uint64_t last = (uint64_t)s->acked + s->windowsize;
+    if (last > s->last_block)
+        last = s->last_block;
+    out->first = s->acked + 1;
+    out->last = (uint32_t)last;
+    s->sent = out->last;
+    arm(s, now);
+}
+
+void tftp_session_start(struct tftp_session *s, uint64_t size, uint16_t blksize,
+                        uint16_t windowsize, unsigned timeout_ms, bool backoff,
+                        unsigned max_retries, bool oack, int64_t now, struct tftp_send *out)
+{
+    memset(s, 0, sizeof *s);
+    memset(out, 0, sizeof *out);
+    s->size = size;
+    s->blksize = blksize ? blksize : 512;
+    s->windowsize = windowsize ? windowsize : 1;
+    /* A 32-bit block counter covers 4 G blocks: any file we can serve. */
+    s->last_block = (uint32_t)(size / s->blksize + 1);
+    s->base_timeout_ms = s->timeout_ms = timeout_ms ? timeout_ms : 1000;
+    s->backoff = backoff;
+    s->max_retries = max_retries;
+    out->first = 1;
+    out->last = 0;
+    if (oack) {
+        s->state = TFTP_SESSION_OACK;
+        out->oack = true;
+        arm(s, now);
+    } else {
+        s->state = TFTP_SESSION_DATA;
+        next_window(s, now, out);
+    }
+}
+
+void tftp_session_on_ack(struct tftp_session *s, uint16_t block16, int64_t now,
+                         struct tftp_send *out)
+{
+    memset(out, 0, sizeof *out);
+    out->first = 1;
+    if (s->state == TFTP_SESSION_OACK) {
+        if (block16 != 0)
+            return;             /* not the answer to our OACK: ignore */
+        s->state = TFTP_SESSION_DATA;
+        s->retries = 0;
+        s->timeout_ms = s->base_timeout_ms;
+        next_window(s, now, out);
+        return;
+    }
+    if (s->state != TFTP_SESSION_DATA)
+        return;
+    /* Which 32-bit block is this? Only acked+1..sent are meaningful. */
+    uint32_t distance = (uint16_t)(block16 - (uint16_t)s->acked);
+    if (distance == 0 || distance > s->sent - s->acked)
+        return;                 /* duplicate or stale ACK: never a new burst */
+    s->acked += distance;
+    s->retries = 0;
+    s->timeout_ms = s->base_timeout_ms;
+    if (s->acked >= s->last_block) {
+        s->state = TFTP_SESSION_DONE;
+        return;
+    }
+    if (s->acked < s->sent) {
+        /* RFC 7440 §4: an ACK inside the window: the client missed the next
+         * block. Resume from there (the rest of the old window is resent). */
+        s->retransmitted += s->sent - s->acked;
+        next_window(s, now, out);
+        return;
+    }
+    next_window(s, now, out);
+}
+
+void tftp_session_on_timeout(struct tftp_session *s, int64_t now, struct tftp_send *out)
+{
+    memset(out, 0, sizeof *out);
+    out->first = 1;
+    if (s->state == TFTP_SESSION_DONE || s->state == TFTP_SESSION_FAILED)
+        return;
+    if (now < s->deadline_ms)
+        return;
+    if (++s->retries > s->max_retries) {
+        s->state = TFTP_SESSION_FAILED;
+        return;
+    }
+    if (s->backoff && s->timeout_ms < MAX_TIMEOUT_MS)
+        s->timeout_ms *= 2;
+    if (s->state == TFTP_SESSION_OACK) {
+        out->oack = true;
+        arm(s, now);
+        return;
+    }
+    s->retransmitted += s->sent - s->acked;
+    next_window(s, now, out);
+}
+
+void tftp_session_sent(struct tftp_session *s, uint32_t last)
+{
+    if (last < s->sent)
+        s->sent = last < s->acked ? s->acked : last;
+}

@@ -1,0 +1,66 @@
+/* tftp_session.h - one read transfer as a pure state machine: ACKs and
+ * timeouts in (with `now` in milliseconds), "send these blocks" out.
+ *
+ * Blocks are counted with a 32-bit number from 1; the wire carries it mod
+ * 65536, so a file of more than 65535 blocks continues with block 0
+ * (rollover, as tftp-hpa and dnsmasq do). With windowsize W (RFC 7440) up
+ * to W blocks are in flight; an ACK for block b means every block <= b
+ * arrived, and sending resumes at b + 1 (an ACK inside the window is the
+ * client telling us where a gap began). A duplicate ACK never triggers a
+ * resend (Sorcerer's Apprentice, RFC 1123 §4.2.3.1): only a timeout does,
+ * from the first unacknowledged block, at most once per timeout. */
+#ifndef NETBOOTD_TFTP_SESSION_H
+#define NETBOOTD_TFTP_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tftp_session_state {
+    TFTP_SESSION_OACK,      /* OACK sent, waiting for ACK 0 */
+    TFTP_SESSION_DATA,      /* data flowing */
+    TFTP_SESSION_DONE,      /* last block acknowledged */
+    TFTP_SESSION_FAILED,    /* retries exhausted, or the client gave up */
+};
+
+struct tftp_session {
+    enum tftp_session_state state;
+    uint64_t size;          /* bytes to send (after netascii conversion) */
+    uint16_t blksize;
+    uint16_t windowsize;
+    uint32_t last_block;    /* size / blksize + 1: the short (maybe empty) final block */
+    uint32_t acked;         /* every block <= acked has arrived */
+    uint32_t sent;          /* highest block sent in the current window */
+    unsigned timeout_ms;    /* current retransmit timeout */
+    unsigned base_timeout_ms;
+    bool backoff;           /* double the timeout on each retry (not negotiated) */
+    unsigned retries, max_retries;
+    int64_t deadline_ms;    /* when the timeout fires */
+    uint64_t retransmitted; /* blocks sent more than once (for logs/bench) */
+};
+
+/* What the I/O shell must do now. */
+struct tftp_send {
+    bool oack;              /* (re)send the OACK */
+    uint32_t first, last;   /* send blocks first..last; none when first > last */
+};
+
+/* Start a transfer. With an OACK the session waits for ACK 0 first. */
+void tftp_session_start(struct tftp_session *s, uint64_t size, uint16_t blksize,
+                        uint16_t windowsize, unsigned timeout_ms, bool backoff,
+                        unsigned max_retries, bool oack, int64_t now, struct tftp_send *out);
+
+/* An ACK for wire block `block16`. */
+void tftp_session_on_ack(struct tftp_session *s, uint16_t block16, int64_t now,
+                         struct tftp_send *out);
+
+/* The timer fired (now >= deadline). */
+void tftp_session_on_timeout(struct tftp_session *s, int64_t now, struct tftp_send *out);
+
+/* The shell could only send up to `last` of what it was asked (socket full). */
+void tftp_session_sent(struct tftp_session *s, uint32_t last);
+
+/* Byte offset and length of block n (1-based). */
+uint64_t tftp_block_offset(const struct tftp_session *s, uint32_t n);
+uint32_t tftp_block_length(const struct tftp_session *s, uint32_t n);
+
+#endif
