@@ -60,7 +60,9 @@ int tftp_path_clean(const char *name, size_t len, bool map_backslash, char *out,
 
 static int open_beneath(int root_fd, const char *rel, uint64_t flags)
 {
-    struct open_how how = { .flags = flags | O_CLOEXEC | O_NOCTTY,
+    /* openat2 rejects flags that make no sense with O_PATH (O_NOCTTY). */
+    uint64_t extra = (flags & O_PATH) ? O_CLOEXEC : O_CLOEXEC | O_NOCTTY;
+    struct open_how how = { .flags = flags | extra,
                             .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
     int fd = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
     if (fd >= 0)

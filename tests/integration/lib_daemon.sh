@@ -1,0 +1,28 @@
+# tests/integration/lib_daemon.sh - start netbootd inside the lab (source it
+# after tests/lib/netns.sh and lab_up).
+#
+# start_netbootd [extra --set args...]: writes a small TFTP root and a lease
+# folder under $LAB_TMP, starts netbootd on srv0 in $LAB_SRV with
+# tests/fixtures/profiles/lab.yaml, waits until it listens. Sets NB_PID, NB_LOG,
+# NB_ROOT, NB_LEASES.
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+start_netbootd() {
+    NB_ROOT="$LAB_TMP/tftproot"
+    NB_LEASES="$LAB_TMP/leases/leases"
+    NB_LOG="$LAB_TMP/netbootd.log"
+    mkdir -p "$NB_ROOT/bios" "$NB_ROOT/efi64"
+    [ -f "$NB_ROOT/bios/pxelinux.0" ] || head -c 40000 /dev/urandom > "$NB_ROOT/bios/pxelinux.0"
+    [ -f "$NB_ROOT/efi64/syslinux.efi" ] || head -c 200000 /dev/urandom > "$NB_ROOT/efi64/syslinux.efi"
+    NB_PID=$(lab_bg "$LAB_SRV" "$NB_LOG" "$(netbootd_bin)" --profile "$REPO/tests/fixtures/profiles/lab.yaml" \
+        --set interfaces=[srv0] --set tftp.root="$NB_ROOT" --set leases.file="$NB_LEASES" \
+        --set user=root --log-level debug "$@")
+    wait_log "$NB_LOG" 'netbootd ready' 10 || { cat "$NB_LOG"; fail "netbootd did not start"; }
+}
+
+stop_netbootd() {
+    kill -TERM "$NB_PID" 2>/dev/null
+    wait_for 10 "! kill -0 $NB_PID 2>/dev/null" || { kill -KILL "$NB_PID"; fail "netbootd did not stop on SIGTERM"; }
+    wait "$NB_PID" 2>/dev/null
+}
