@@ -524,6 +524,46 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
         cfg->leases.file = strdup("/var/lib/netbootd/leases");
 }
 
+/* Position of a message "name:line:col: ..." for sorting; 0:0 if none. */
+static void message_pos(const char *msg, const char *name, unsigned *line, unsigned *col)
+{
+    size_t n = strlen(name);
+    *line = *col = 0;
+    if (strncmp(msg, name, n) == 0 && msg[n] == ':')
+        sscanf(msg + n + 1, "%u:%u", line, col);
+}
+
+static const char *sort_name;
+
+static int by_position(const void *a, const void *b)
+{
+    unsigned la, ca, lb, cb;
+    message_pos(*(char *const *)a, sort_name, &la, &ca);
+    message_pos(*(char *const *)b, sort_name, &lb, &cb);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    if (ca != cb)
+        return ca < cb ? -1 : 1;
+    return 0;
+}
+
+/* Report in file order (the loader reads sections in its own order);
+ * messages without a position (--set) come first. */
+static void sort_messages(char **list, size_t n, const char *name)
+{
+    sort_name = name;
+    /* insertion sort: stable, and lists are short */
+    for (size_t i = 1; i < n; i++) {
+        char *cur = list[i];
+        size_t j = i;
+        while (j > 0 && by_position(&list[j - 1], &cur) > 0) {
+            list[j] = list[j - 1];
+            j--;
+        }
+        list[j] = cur;
+    }
+}
+
 int config_load_buffer(const char *name, const char *dir, const char *buf, size_t len,
                        const char *const *sets, size_t n_sets,
                        struct config **out, struct config_diag *diag)
@@ -568,6 +608,8 @@ int config_load_buffer(const char *name, const char *dir, const char *buf, size_
     if (diag->n_errors == errors_before && diag->n_errors == 0)
         cfg_check_semantics(&c, root);
     ytree_free(root);
+    sort_messages(diag->errors, diag->n_errors, name);
+    sort_messages(diag->warnings, diag->n_warnings, name);
     if (diag->n_errors) {
         config_free(cfg);
         return -EINVAL;

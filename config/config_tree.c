@@ -66,6 +66,17 @@ struct ytree_parser {
     unsigned err_line, err_col;
 };
 
+static void perr(struct ytree_parser *p, yaml_mark_t mark, const char *msg);
+
+/* libyaml's own error: its problem, and what it was parsing. */
+static void perr_yaml(struct ytree_parser *p)
+{
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s%s%s", p->parser.problem ? p->parser.problem : "YAML syntax error",
+             p->parser.context ? " " : "", p->parser.context ? p->parser.context : "");
+    perr(p, p->parser.problem_mark, msg);
+}
+
 static void perr(struct ytree_parser *p, yaml_mark_t mark, const char *msg)
 {
     p->err_line = (unsigned)mark.line + 1;
@@ -112,8 +123,7 @@ static struct ynode *parse_node(struct ytree_parser *p, yaml_event_t *ev, int de
         for (;;) {
             yaml_event_t child;
             if (!yaml_parser_parse(&p->parser, &child)) {
-                perr(p, p->parser.problem_mark,
-                     p->parser.problem ? p->parser.problem : "YAML syntax error");
+                perr_yaml(p);
                 ytree_free(n);
                 return NULL;
             }
@@ -146,8 +156,7 @@ static struct ynode *parse_node(struct ytree_parser *p, yaml_event_t *ev, int de
                     return NULL;
                 }
                 if (!yaml_parser_parse(&p->parser, &child)) {
-                    perr(p, p->parser.problem_mark,
-                         p->parser.problem ? p->parser.problem : "YAML syntax error");
+                    perr_yaml(p);
                     ytree_free(key);
                     ytree_free(n);
                     return NULL;
@@ -187,12 +196,7 @@ static struct ynode *parse_document(const char *origin, bool from_file, const ch
     yaml_parser_set_input_string(&p.parser, (const unsigned char *)buf, len);
     while (!done) {
         if (!yaml_parser_parse(&p.parser, &ev)) {
-            perr(&p, p.parser.problem_mark,
-                 p.parser.problem ? p.parser.problem : "YAML syntax error");
-            if (p.parser.context) {
-                size_t used = strlen(err);
-                snprintf(err + used, err_size - used, " %s", p.parser.context);
-            }
+            perr_yaml(&p);
             ytree_free(root);
             root = NULL;
             goto out;
