@@ -90,8 +90,9 @@ int dhcp_wire_decode(const uint8_t *buf, size_t len, struct dhcp_msg *m, const c
     if (r.left == 0)
         return 0;       /* RFC 951 BOOTP request without vendor area */
     if (!rd_be32(&r, &magic) || magic != DHCP_MAGIC) {
-        /* BOOTP vendor area without the RFC 1048 cookie: no options. */
-        if (r.bad || r.left + 4 <= 64)
+        /* An RFC 951 BOOTP request: a 64-byte vendor area without the
+         * RFC 1048 cookie carries no options. Anything else is garbage. */
+        if (len == DHCP_HEADER_LEN + 64)
             return 0;
         *reason = "bad magic cookie";
         return -EBADMSG;

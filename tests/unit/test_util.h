@@ -3,6 +3,7 @@
 #ifndef NETBOOTD_TEST_UTIL_H
 #define NETBOOTD_TEST_UTIL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
