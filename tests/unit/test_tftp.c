@@ -1,0 +1,317 @@
+/* test_tftp.c - TFTP request parsing and negotiation, the transfer state
+ * machine with injected time, netascii, and path resolution against a real
+ * tree with escapes, symlinks, devices and directories. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "tftp_path.h"
+#include "tftp_session.h"
+#include "tftp_wire.h"
+
+static size_t rrq(uint8_t *buf, const char *name, const char *mode, const char *const *opts,
+                  size_t n_opts)
+{
+    size_t len = 0;
+    buf[len++] = 0;
+    buf[len++] = 1;
+    strcpy((char *)buf + len, name);
+    len += strlen(name) + 1;
+    strcpy((char *)buf + len, mode);
+    len += strlen(mode) + 1;
+    for (size_t i = 0; i < n_opts; i++) {
+        strcpy((char *)buf + len, opts[i]);
+        len += strlen(opts[i]) + 1;
+    }
+    return len;
+}
+
+static void test_parse_requests(void **state)
+{
+    (void)state;
+    uint8_t buf[1024];
+    struct tftp_request r;
+    const char *why;
+    const char *edk2[] = { "tsize", "0", "blksize", "1468", "windowsize", "4" };
+    size_t len = rrq(buf, "efi64/syslinux.efi", "octet", edk2, 6);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), 0);
+    assert_int_equal(r.opcode, TFTP_RRQ);
+    assert_int_equal(r.filename_len, 18);
+    assert_false(r.netascii);
+    assert_true(r.has_tsize && r.has_blksize && r.has_windowsize);
+    assert_int_equal(r.blksize, 1468);
+    assert_int_equal(r.windowsize, 4);
+    /* Every truncation is refused or parsed without over-reading. */
+    for (size_t cut = 0; cut < len; cut++) {
+        uint8_t *copy = malloc(cut ? cut : 1);
+        memcpy(copy, buf, cut);
+        tftp_parse_request(copy, cut, &r, &why);
+        free(copy);
+    }
+    assert_int_equal(tftp_parse_request(buf, 6, &r, &why), -EBADMSG);     /* no NUL */
+    len = rrq(buf, "x", "mail", NULL, 0);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), -EPROTONOSUPPORT);
+    len = rrq(buf, "x", "NetASCII", NULL, 0);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), 0);
+    assert_true(r.netascii);
+    char huge[400];
+    memset(huge, 'a', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    len = rrq(buf, huge, "octet", NULL, 0);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), -ENAMETOOLONG);
+    len = rrq(buf, "", "octet", NULL, 0);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), -EBADMSG);
+}
+
+static void test_option_edges(void **state)
+{
+    (void)state;
+    uint8_t buf[512];
+    struct tftp_request r;
+    const char *why;
+    struct { const char *name, *value; bool accepted; unsigned got; } cases[] = {
+        { "blksize", "7", false, 0 },       { "blksize", "8", true, 8 },
+        { "blksize", "65464", true, 65464 }, { "blksize", "65465", true, 65464 },
+        { "blksize", "-1", false, 0 },      { "blksize", "12x", false, 0 },
+        { "windowsize", "0", false, 0 },    { "windowsize", "1", true, 1 },
+        { "windowsize", "65535", true, 65535 }, { "windowsize", "65536", false, 0 },
+        { "timeout", "0", false, 0 },       { "timeout", "1", true, 1 },
+        { "timeout", "255", true, 255 },    { "timeout", "256", false, 0 },
+        { "BLKSIZE", "1024", true, 1024 },  /* option names are case-insensitive */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *opts[] = { cases[i].name, cases[i].value };
+        size_t len = rrq(buf, "f", "octet", opts, 2);
+        assert_int_equal(tftp_parse_request(buf, len, &r, &why), 0);
+        bool has = r.has_blksize || r.has_windowsize || r.has_timeout;
+        assert_int_equal(has, cases[i].accepted);
+        if (has) {
+            unsigned v = r.has_blksize ? r.blksize : r.has_windowsize ? r.windowsize : r.timeout;
+            assert_int_equal(v, cases[i].got);
+        }
+    }
+    /* A duplicate option: the first one counts. */
+    const char *dup[] = { "blksize", "1024", "blksize", "512" };
+    size_t len = rrq(buf, "f", "octet", dup, 4);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), 0);
+    assert_int_equal(r.blksize, 1024);
+}
+
+static void test_negotiate_and_oack(void **state)
+{
+    (void)state;
+    uint8_t buf[512];
+    struct tftp_request r;
+    struct tftp_accepted a;
+    const char *why;
+    const char *opts[] = { "tsize", "0", "blksize", "9000", "windowsize", "100", "foo", "1" };
+    size_t len = rrq(buf, "f", "octet", opts, 8);
+    assert_int_equal(tftp_parse_request(buf, len, &r, &why), 0);
+    struct tftp_limits lim = { 1468, 64 };
+    tftp_negotiate(&r, &lim, 123456, &a);
+    assert_int_equal(a.blksize_value, 1468);
+    assert_int_equal(a.windowsize_value, 64);
+    assert_int_equal(a.tsize_value, 123456);
+    assert_false(a.timeout);
+    uint8_t oack[256];
+    size_t n = tftp_build_oack(&a, oack, sizeof oack);
+    static const char want[] = "\x00\x06" "blksize\0" "1468\0" "tsize\0" "123456\0"
+                               "windowsize\0" "64";
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(oack, want, sizeof want);
+    /* No options: no OACK, plain 512-byte lock-step. */
+    len = rrq(buf, "f", "octet", NULL, 0);
+    tftp_parse_request(buf, len, &r, &why);
+    tftp_negotiate(&r, &lim, 10, &a);
+    assert_false(tftp_accepted_any(&a));
+    assert_int_equal(a.blksize_value, 512);
+    assert_int_equal(a.windowsize_value, 1);
+    n = tftp_build_error(TFTP_ERR_ACCESS, "read-only server", oack, sizeof oack);
+    assert_int_equal(n, 4 + 17);
+    assert_memory_equal(oack, "\x00\x05\x00\x02read-only server", 21);
+}
+
+static void test_session_lockstep(void **state)
+{
+    (void)state;
+    struct tftp_session s;
+    struct tftp_send w;
+    /* 1024 bytes at 512: blocks 1, 2 and an empty block 3. */
+    tftp_session_start(&s, 1024, 512, 1, 1000, true, 3, false, 0, &w);
+    assert_false(w.oack);
+    assert_int_equal(w.first, 1);
+    assert_int_equal(w.last, 1);
+    assert_int_equal(s.last_block, 3);
+    assert_int_equal(tftp_block_length(&s, 3), 0);
+    tftp_session_on_ack(&s, 1, 10, &w);
+    assert_int_equal(w.first, 2);
+    assert_int_equal(w.last, 2);
+    /* A duplicate ACK 1 sends nothing (Sorcerer's Apprentice). */
+    tftp_session_on_ack(&s, 1, 20, &w);
+    assert_true(w.first > w.last);
+    assert_false(w.oack);
+    /* Timeout: resend block 2 only, with backoff. */
+    tftp_session_on_timeout(&s, 1010, &w);
+    assert_int_equal(w.first, 2);
+    assert_int_equal(w.last, 2);
+    assert_int_equal(s.timeout_ms, 2000);
+    tftp_session_on_ack(&s, 2, 1100, &w);
+    assert_int_equal(w.first, 3);
+    tftp_session_on_ack(&s, 3, 1200, &w);
+    assert_int_equal(s.state, TFTP_SESSION_DONE);
+}
+
+static void test_session_window_and_rewind(void **state)
+{
+    (void)state;
+    struct tftp_session s;
+    struct tftp_send w;
+    tftp_session_start(&s, 100 * 1468, 1468, 16, 1000, false, 5, true, 0, &w);
+    assert_true(w.oack);
+    assert_true(w.first > w.last);
+    tftp_session_on_ack(&s, 5, 1, &w);             /* not ACK 0: ignored */
+    assert_true(w.first > w.last);
+    tftp_session_on_ack(&s, 0, 2, &w);
+    assert_int_equal(w.first, 1);
+    assert_int_equal(w.last, 16);
+    /* The client saw 1..9 then a gap: ACK 9 rewinds to 10. */
+    tftp_session_on_ack(&s, 9, 3, &w);
+    assert_int_equal(w.first, 10);
+    assert_int_equal(w.last, 25);
+    /* An old ACK (5) after that: ignored, no burst. */
+    tftp_session_on_ack(&s, 5, 4, &w);
+    assert_true(w.first > w.last);
+    /* Timeout resends from the first unacknowledged block, once. */
+    tftp_session_on_timeout(&s, 500, &w);      /* too early */
+    assert_true(w.first > w.last);
+    tftp_session_on_timeout(&s, 1003, &w);
+    assert_int_equal(w.first, 10);
+    assert_int_equal(w.last, 25);
+    assert_int_equal(s.timeout_ms, 1000);       /* negotiated timeout: no backoff */
+    tftp_session_on_ack(&s, 25, 1004, &w);
+    assert_int_equal(w.first, 26);
+    /* The final window is short: 100 full blocks + an empty block 101. */
+    for (uint32_t b = 41; b < 101; b += 16)
+        tftp_session_on_ack(&s, (uint16_t)b, 1005, &w);
+    assert_int_equal(w.last, 101);
+    tftp_session_on_ack(&s, 101, 1006, &w);
+    assert_int_equal(s.state, TFTP_SESSION_DONE);
+}
+
+static void test_session_retries_exhausted(void **state)
+{
+    (void)state;
+    struct tftp_session s;
+    struct tftp_send w;
+    tftp_session_start(&s, 10, 512, 1, 1000, false, 2, false, 0, &w);
+    tftp_session_on_timeout(&s, 1000, &w);
+    tftp_session_on_timeout(&s, 2000, &w);
+    assert_int_equal(s.state, TFTP_SESSION_DATA);
+    tftp_session_on_timeout(&s, 3000, &w);
+    assert_int_equal(s.state, TFTP_SESSION_FAILED);
+}
+
+static void test_session_rollover(void **state)
+{
+    (void)state;
+    struct tftp_session s;
+    struct tftp_send w;
+    /* 70000 blocks of 8 bytes: block numbers wrap 65535 -> 0 -> 1 ... */
+    tftp_session_start(&s, 70000ull * 8, 8, 8, 1000, false, 5, false, 0, &w);
+    uint32_t acked = 0;
+    while (s.state == TFTP_SESSION_DATA) {
+        acked = w.last;
+        tftp_session_on_ack(&s, (uint16_t)acked, 1, &w);
+    }
+    assert_int_equal(s.state, TFTP_SESSION_DONE);
+    assert_int_equal(s.acked, 70001);
+    assert_int_equal(tftp_block_offset(&s, 65536), 65535ull * 8);
+}
+
+static void test_netascii(void **state)
+{
+    (void)state;
+    const uint8_t in[] = "a\nb\rc";
+    uint8_t out[16];
+    size_t n = tftp_netascii_encode(in, 5, out);
+    assert_int_equal(n, 7);
+    assert_memory_equal(out, "a\r\nb\r\0c", 7);
+}
+
+static void test_path_clean(void **state)
+{
+    (void)state;
+    char out[256];
+    struct { const char *in; bool bs; int err; const char *want; } cases[] = {
+        { "/grub/grub.cfg", false, 0, "grub/grub.cfg" },
+        { "bios//pxelinux.0", false, 0, "bios/pxelinux.0" },
+        { "a/./b/../c", false, 0, "a/c" },
+        { "../etc/passwd", false, -EACCES, NULL },
+        { "a/../../etc/passwd", false, -EACCES, NULL },
+        { "\\boot\\bcd", true, 0, "boot/bcd" },
+        { "..\\..\\x", true, -EACCES, NULL },
+        { "..\\x", false, 0, "..\\x" },     /* without mapping "\" is a plain byte */
+        { "/", false, -ENOENT, NULL },
+        { "a\x01", false, -EACCES, NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int err = tftp_path_clean(cases[i].in, strlen(cases[i].in), cases[i].bs, out, sizeof out);
+        assert_int_equal(err, cases[i].err);
+        if (!err)
+            assert_string_equal(out, cases[i].want);
+    }
+}
+
+static void test_path_open_tree(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/netbootd-tftp.XXXXXX", path[256], cmd[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "cd %s && mkdir -p root/sub outside && echo secret > outside/secret && "
+             "echo hello > root/sub/file && ln -s sub/file root/inlink && "
+             "ln -s ../outside/secret root/outlink && ln -s /etc/passwd root/abslink && "
+             "mkfifo root/fifo && ln -s /dev/zero root/dev",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/root", dir);
+    int root = open(path, O_RDONLY | O_DIRECTORY);
+    assert_true(root >= 0);
+    uint64_t size;
+    int fd = tftp_path_open(root, "sub/file", &size);
+    assert_true(fd >= 0);
+    assert_int_equal(size, 6);
+    close(fd);
+    fd = tftp_path_open(root, "inlink", &size);        /* stays inside: fine */
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(tftp_path_open(root, "outlink", &size), -EACCES);
+    assert_int_equal(tftp_path_open(root, "abslink", &size), -EACCES);
+    assert_int_equal(tftp_path_open(root, "sub", &size), -EACCES);      /* a directory */
+    assert_int_equal(tftp_path_open(root, "fifo", &size), -EACCES);
+    assert_int_equal(tftp_path_open(root, "dev", &size), -EACCES);
+    assert_int_equal(tftp_path_open(root, "nope", &size), -ENOENT);
+    assert_int_equal(tftp_path_open(root, "sub/file/x", &size), -ENOENT);
+    assert_int_equal(tftp_path_open(root, "../outside/secret", &size), -EACCES);
+    close(root);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_requests),
+        cmocka_unit_test(test_option_edges),
+        cmocka_unit_test(test_negotiate_and_oack),
+        cmocka_unit_test(test_session_lockstep),
+        cmocka_unit_test(test_session_window_and_rewind),
+        cmocka_unit_test(test_session_retries_exhausted),
+        cmocka_unit_test(test_session_rollover),
+        cmocka_unit_test(test_netascii),
+        cmocka_unit_test(test_path_clean),
+        cmocka_unit_test(test_path_open_tree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
