@@ -1,0 +1,83 @@
+#!/bin/bash
+# Real TFTP clients against netbootd's TFTP server:
+#  - tftp-hpa (512-byte lock-step, and blksize 1468), curl tftp:// --tftp-blksize,
+#    atftp with windowsize 16 and 64; every file checked by sha256
+#  - netascii mode converts LF to CR LF
+#  - a large file (past 65535 blocks of 512 bytes: block number rollover)
+#  - WRQ refused, nothing written; traversal and symlink escapes refused
+#  - an edk2-style size probe (OACK then ERROR 8) ends quietly
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/netns.sh
+. tests/integration/lib_daemon.sh
+lab_need_root
+lab_up tf
+ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
+mkdir -p "$LAB_TMP/tftproot/sub" "$LAB_TMP/outside"
+head -c 3000000 /dev/urandom > "$LAB_TMP/tftproot/sub/medium.bin"
+head -c 40000000 /dev/urandom > "$LAB_TMP/tftproot/big.bin"     # 78125 blocks of 512
+printf 'line one\nline two\n' > "$LAB_TMP/tftproot/text.cfg"
+echo secret > "$LAB_TMP/outside/secret"
+ln -s ../outside/secret "$LAB_TMP/tftproot/escape"
+ln -s /etc/passwd "$LAB_TMP/tftproot/abs"
+start_netbootd
+inns() { ip netns exec "$LAB_CLI" "$@"; }
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+want_medium=$(sum "$LAB_TMP/tftproot/sub/medium.bin")
+D="$LAB_TMP/dl"; mkdir -p "$D"
+
+inns timeout 60 tftp 192.0.2.1 -m binary -c get sub/medium.bin "$D/hpa.bin"
+[ "$(sum "$D/hpa.bin")" = "$want_medium" ] || fail "tftp-hpa (512) bytes differ"
+inns timeout 60 tftp -v 192.0.2.1 -m binary -c get /sub/medium.bin "$D/hpa-abs.bin" >/dev/null
+[ "$(sum "$D/hpa-abs.bin")" = "$want_medium" ] || fail "tftp-hpa with a leading / differs"
+echo "result: tftp-hpa ok"
+inns timeout 60 curl -s --tftp-blksize 1468 -o "$D/curl.bin" tftp://192.0.2.1/sub/medium.bin || fail "curl failed"
+[ "$(sum "$D/curl.bin")" = "$want_medium" ] || fail "curl bytes differ"
+echo "result: curl --tftp-blksize 1468 ok"
+for w in 16 64; do
+    inns timeout 60 atftp --option "blksize 1468" --option "windowsize $w" -g -r sub/medium.bin \
+        -l "$D/atftp$w.bin" 192.0.2.1 >/dev/null 2>&1 || fail "atftp windowsize $w failed"
+    [ "$(sum "$D/atftp$w.bin")" = "$want_medium" ] || fail "atftp windowsize $w bytes differ"
+    grep -q "TFTP sent sub/medium.bin to 192.0.2.2: .* blksize 1468, window $w" "$NB_LOG" || fail "window $w not used"
+done
+echo "result: atftp windowsize 16 and 64 ok"
+
+inns timeout 120 tftp 192.0.2.1 -m binary -c get big.bin "$D/big.bin"
+[ "$(sum "$D/big.bin")" = "$(sum "$LAB_TMP/tftproot/big.bin")" ] || fail "rollover: bytes differ"
+echo "result: 78125-block file (block number rollover) ok"
+
+inns timeout 20 tftp 192.0.2.1 -m netascii -c get text.cfg "$D/text.cfg"
+cmp -s "$D/text.cfg" "$LAB_TMP/tftproot/text.cfg" || fail "netascii round trip differs"
+echo "result: netascii ok"
+
+# Refusals: write, escapes, missing files.
+echo data > "$D/up.txt"
+out=$(cd "$D" && inns timeout 10 tftp 192.0.2.1 -m binary -c put up.txt written.txt 2>&1)
+echo "$out" | grep -qi "read-only\|access" || fail "WRQ not refused: $out"
+[ ! -e "$LAB_TMP/tftproot/written.txt" ] || fail "WRQ wrote a file"
+for bad in ../outside/secret escape abs sub/../../outside/secret; do
+    out=$(inns timeout 10 curl -s -o "$D/bad" "tftp://192.0.2.1/$bad" 2>&1; echo "rc=$?")
+    if [ -s "$D/bad" ] && grep -q secret "$D/bad"; then fail "escaped the root with $bad"; fi
+    rm -f "$D/bad"
+done
+grep -q "refused: outside the root" "$NB_LOG" || fail "escape attempts not logged"
+out=$(inns timeout 10 tftp 192.0.2.1 -c get nothing-here "$D/none" 2>&1)
+echo "$out" | grep -qi "not found" || fail "missing file not ERROR 1: $out"
+echo "result: WRQ, escapes, missing files refused"
+
+# The edk2 size probe: RRQ tsize=0 -> OACK -> ERROR 8; must end quietly.
+inns timeout 10 /usr/bin/python3 - <<'PY' || fail "size probe failed"
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+s.sendto(b"\0\x01sub/medium.bin\0octet\0tsize\0" + b"0\0blksize\x001468\0windowsize\x004\0", ("192.0.2.1", 69))
+data, peer = s.recvfrom(2048)
+assert data[:2] == b"\0\x06", data
+assert b"tsize\x003000000\0" in data, data
+s.sendto(b"\0\x05\0\x08probe done\0", peer)
+PY
+sleep 0.5
+grep -q "size probe" "$NB_LOG" && grep -q "medium.bin to 192.0.2.2 failed" "$NB_LOG" && fail "size probe logged as a failure"
+echo "result: size probe ended quietly"
+
+stop_netbootd
+exit 0
