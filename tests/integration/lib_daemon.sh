@@ -14,11 +14,15 @@ start_netbootd() {
     NB_LOG="$LAB_TMP/netbootd.log"
     mkdir -p "$NB_ROOT/bios" "$NB_ROOT/efi64"
     [ -f "$NB_ROOT/bios/pxelinux.0" ] || head -c 40000 /dev/urandom > "$NB_ROOT/bios/pxelinux.0"
+    [ -f "$NB_ROOT/boot.ipxe" ] || printf '#!ipxe\necho netbootd\n' > "$NB_ROOT/boot.ipxe"
     [ -f "$NB_ROOT/efi64/syslinux.efi" ] || head -c 200000 /dev/urandom > "$NB_ROOT/efi64/syslinux.efi"
     NB_PID=$(lab_bg "$LAB_SRV" "$NB_LOG" "$(netbootd_bin)" --profile "$REPO/tests/fixtures/profiles/lab.yaml" \
         --set interfaces=[srv0] --set tftp.root="$NB_ROOT" --set leases.file="$NB_LEASES" \
-        --set user=root --log-level debug "$@")
-    wait_log "$NB_LOG" 'netbootd ready' 10 || { cat "$NB_LOG"; fail "netbootd did not start"; }
+        --set user=root --log-level "${NB_LOG_LEVEL:-debug}" "$@")
+    # Ready when both ports are bound (works at any --log-level).
+    wait_for 10 "kill -0 $NB_PID 2>/dev/null && ip netns exec $LAB_SRV ss -Hlun | grep -q ':69 ' &&
+                 ip netns exec $LAB_SRV ss -Hlun | grep -q ':67 '" ||
+        { cat "$NB_LOG"; fail "netbootd did not start"; }
 }
 
 stop_netbootd() {
