@@ -69,6 +69,11 @@ static void fill_event(struct dhcp_decision *d, enum netboot_event_kind kind,
     if (l) {
         snprintf(ev->hostname, sizeof ev->hostname, "%s", l->hostname);
         ev->expires = l->expires;
+        /* RELEASE/DECLINE carry no option 93: the lease remembers. */
+        if (ev->arch < 0)
+            ev->arch = l->arch;
+        if (!ev->class_name[0])
+            snprintf(ev->class_name, sizeof ev->class_name, "%s", l->class_name);
     }
 }
 

@@ -24,7 +24,7 @@ struct hooks {
     size_t dropped;
     bool running;
     bool stopping;
-    uv_process_t proc;
+    uv_process_t *proc;         /* the running hook; each run has its own handle */
     uv_timer_t timer;
     int kill_stage;                 /* 0 none, 1 TERM sent, 2 KILL sent */
     int open_handles;
@@ -160,6 +160,8 @@ static void run_next(struct hooks *h);
 static void handle_closed(uv_handle_t *handle)
 {
     struct hooks *h = handle->data;
+    if (handle->type == UV_PROCESS)
+        free(handle);
     if (--h->open_handles == 0 && h->stopping) {
         if (h->log_fd >= 0)
             close(h->log_fd);
@@ -181,6 +183,7 @@ static void exit_cb(uv_process_t *proc, int64_t status, int signal)
         log_warn("hook exited with status %lld", (long long)status);
     h->running = false;
     h->kill_stage = 0;
+    h->proc = NULL;
     uv_close((uv_handle_t *)proc, handle_closed);
     if (!h->stopping)
         run_next(h);
@@ -193,12 +196,12 @@ static void timeout_cb(uv_timer_t *timer)
         return;
     if (h->kill_stage == 0) {
         log_warn("hook still running after %u s: sending SIGTERM", h->timeout_s);
-        uv_process_kill(&h->proc, SIGTERM);
+        uv_process_kill(h->proc, SIGTERM);
         h->kill_stage = 1;
         uv_timer_start(&h->timer, timeout_cb, 2000, 0);
     } else {
         log_warn("hook ignored SIGTERM: sending SIGKILL");
-        uv_process_kill(&h->proc, SIGKILL);
+        uv_process_kill(h->proc, SIGKILL);
         h->kill_stage = 2;
     }
 }
@@ -219,15 +222,20 @@ static void run_next(struct hooks *h)
             { .flags = UV_INHERIT_FD, .data.fd = 2 } };
         uv_process_options_t opts = { .exit_cb = exit_cb, .file = "/bin/sh", .args = args,
                                       .env = envp, .stdio_count = 3, .stdio = stdio };
-        memset(&h->proc, 0, sizeof h->proc);
-        h->proc.data = h;
-        int err = uv_spawn(h->loop, &h->proc, &opts);
+        uv_process_t *proc = calloc(1, sizeof *proc);
+        if (!proc) {
+            log_warn("hook: out of memory; event %s dropped", netboot_event_name(ev.kind));
+            continue;
+        }
+        proc->data = h;
+        int err = uv_spawn(h->loop, proc, &opts);
         if (err < 0) {
             log_warn("hook: cannot start /bin/sh: %s", uv_strerror(err));
             h->open_handles++;
-            uv_close((uv_handle_t *)&h->proc, handle_closed);
+            uv_close((uv_handle_t *)proc, handle_closed);
             continue;
         }
+        h->proc = proc;
         h->running = true;
         h->open_handles++;      /* the process handle, closed in exit_cb */
         uv_timer_start(&h->timer, timeout_cb, (uint64_t)h->timeout_s * 1000, 0);
@@ -305,7 +313,7 @@ void hooks_stop(struct hooks *h)
     if (h->running) {
         /* Give the running hook a moment; its exit closes the process. */
         uv_timer_stop(&h->timer);
-        uv_process_kill(&h->proc, SIGTERM);
+        uv_process_kill(h->proc, SIGTERM);
     }
     uv_close((uv_handle_t *)&h->timer, handle_closed);
 }
