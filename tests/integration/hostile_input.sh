@@ -1,0 +1,37 @@
+#!/bin/bash
+# Hostile input on the DHCP and TFTP ports: the daemon must not crash, must
+# log malformed packets (rate-limited), must read or write nothing outside
+# the TFTP root, and must serve the next valid DHCP and TFTP clients.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/netns.sh
+. tests/integration/lib_daemon.sh
+lab_need_root
+lab_up ho
+NB_LOG_LEVEL=info
+mkdir -p "$LAB_TMP/tftproot"
+echo secret > "$LAB_TMP/secret"
+start_netbootd
+inns() { ip netns exec "$LAB_CLI" "$@"; }
+inns ip addr add 192.0.2.2/24 dev cli0
+before=$(find "$LAB_TMP" -newer "$NB_LOG" -type f | grep -v -e netbootd.log -e leases | wc -l)
+inns timeout 120 /usr/bin/python3 tests/tools/hostile.py --random "${HOSTILE_COUNT:-10000}" || fail "sender failed"
+sleep 1
+kill -0 "$NB_PID" 2>/dev/null || { tail -30 "$NB_LOG"; fail "netbootd died"; }
+grep -q "dropped malformed DHCP datagram" "$NB_LOG" || fail "no malformed-packet log"
+# Malformed packets are logged, rate-limited (well-formed mutants each get
+# their one line per exchange, as any client would).
+lines=$(grep -c -e "malformed" -e "bad request" -e "oversized" "$NB_LOG")
+[ "$lines" -lt 200 ] || { cut -c1-60 "$NB_LOG" | sort | uniq -c | sort -rn | head; fail "malformed-packet log flooded: $lines lines"; }
+[ ! -e "$LAB_TMP/tftproot/evil" ] || fail "WRQ created a file"
+after=$(find "$LAB_TMP" -newer "$NB_LOG" -type f | grep -v -e netbootd.log -e leases | wc -l)
+[ "$after" -eq "$before" ] || fail "files changed outside the lease file"
+inns ip addr flush dev cli0
+out=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac 52:54:00:aa:bb:20 --arch 7)
+echo "$out" | grep -q "type=2" || fail "no OFFER after the garbage"
+inns ip addr add 192.0.2.2/24 dev cli0
+inns timeout 20 tftp 192.0.2.1 -m binary -c get efi64/syslinux.efi "$LAB_TMP/ok.efi" || fail "tftp after garbage failed"
+cmp -s "$LAB_TMP/ok.efi" "$NB_ROOT/efi64/syslinux.efi" || fail "tftp bytes differ"
+echo "result: survived $(grep -c . "$NB_LOG") log lines of garbage handling; DHCP and TFTP still serve"
+stop_netbootd
+exit 0
