@@ -11,7 +11,7 @@ lab_up ho
 NB_LOG_LEVEL=info
 mkdir -p "$LAB_TMP/tftproot"
 echo secret > "$LAB_TMP/secret"
-start_netbootd
+start_netbootd --set leases.offer-hold=2
 inns() { ip netns exec "$LAB_CLI" "$@"; }
 inns ip addr add 192.0.2.2/24 dev cli0
 before=$(find "$LAB_TMP" -newer "$NB_LOG" -type f | grep -v -e netbootd.log -e leases | wc -l)
@@ -27,6 +27,11 @@ lines=$(grep -c -e "malformed" -e "bad request" -e "oversized" "$NB_LOG")
 after=$(find "$LAB_TMP" -newer "$NB_LOG" -type f | grep -v -e netbootd.log -e leases | wc -l)
 [ "$after" -eq "$before" ] || fail "files changed outside the lease file"
 inns ip addr flush dev cli0
+# Random MACs filled the pool with offer holds: a reservation is still served
+# at once, and dynamic clients again once the holds (2 s here) run out.
+out=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac 52:54:00:00:00:42 --arch 7)
+echo "$out" | grep -q "type=2 yiaddr=192.0.2.42" || fail "reservation not served after the garbage: $out"
+sleep 3
 out=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac 52:54:00:aa:bb:20 --arch 7)
 echo "$out" | grep -q "type=2" || fail "no OFFER after the garbage"
 inns ip addr add 192.0.2.2/24 dev cli0
