@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
-. tests/integration/lib_daemon.sh
+. tests/lib/daemon.sh
 lab_need_root
 lab_up sg
 PROFILE="$LAB_TMP/profile.yaml"

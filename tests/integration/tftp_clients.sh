@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
-. tests/integration/lib_daemon.sh
+. tests/lib/daemon.sh
 lab_need_root
 lab_up tf
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0

@@ -1,4 +1,4 @@
-# tests/integration/lib_daemon.sh - start netbootd inside the lab (source it
+# tests/lib/daemon.sh - start netbootd inside the lab (source it
 # after tests/lib/netns.sh and lab_up).
 #
 # start_netbootd [extra --set args...]: writes a small TFTP root and a lease
