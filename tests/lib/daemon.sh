@@ -29,4 +29,9 @@ stop_netbootd() {
     kill -TERM "$NB_PID" 2>/dev/null
     wait_for 10 "! kill -0 $NB_PID 2>/dev/null" || { kill -KILL "$NB_PID"; fail "netbootd did not stop on SIGTERM"; }
     wait "$NB_PID" 2>/dev/null
+    # The sanitized build reports leaks and undefined behaviour at exit.
+    if grep -qE "LeakSanitizer|AddressSanitizer|runtime error:" "$NB_LOG"; then
+        grep -A30 -E "LeakSanitizer|AddressSanitizer|runtime error:" "$NB_LOG" | head -60
+        fail "sanitizer report from netbootd"
+    fi
 }

@@ -1,0 +1,58 @@
+/* fuzz_tftp.c - TFTP request parsing, negotiation and path clean-up, then
+ * the rest of the input as a script of ACKs and timeouts for a session. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tftp_path.h"
+#include "tftp_session.h"
+#include "tftp_wire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct tftp_request req;
+    struct tftp_accepted acc;
+    const char *why;
+    char rel[TFTP_MAX_FILENAME + 1];
+    if (tftp_parse_request(data, size, &req, &why) == 0) {
+        struct tftp_limits lim = { 1468, 64 };
+        tftp_negotiate(&req, &lim, size * 1000, &acc);
+        uint8_t oack[512];
+        if (tftp_accepted_any(&acc) && tftp_build_oack(&acc, oack, sizeof oack) == 0)
+            abort();
+        for (int bs = 0; bs < 2; bs++)
+            if (tftp_path_clean(req.filename, req.filename_len, bs, rel, sizeof rel) == 0) {
+                /* Never absolute, never a ".." component. */
+                if (rel[0] == '/' || strcmp(rel, "..") == 0 || strncmp(rel, "../", 3) == 0 ||
+                    strstr(rel, "/../") || (strlen(rel) >= 3 && strcmp(rel + strlen(rel) - 3, "/..") == 0))
+                    abort();
+            }
+    }
+    /* Session script: 2 bytes per event; high bit of the first = timeout. */
+    if (size < 6)
+        return 0;
+    struct tftp_session s;
+    struct tftp_send w;
+    uint16_t blk = (uint16_t)(8 + (data[0] << 8 | data[1]) % 2000);
+    uint16_t win = (uint16_t)(1 + data[2] % 64);
+    uint64_t fsize = (uint64_t)(data[3] << 8 | data[4]) * 37;
+    tftp_session_start(&s, fsize, blk, win, 1000, data[5] & 1, 3, data[5] & 2, 0, &w);
+    int64_t now = 0;
+    for (size_t i = 6; i + 1 < size && s.state != TFTP_SESSION_DONE &&
+                       s.state != TFTP_SESSION_FAILED; i += 2) {
+        now += 10;
+        if (data[i] & 0x80) {
+            now += 5000;
+            tftp_session_on_timeout(&s, now, &w);
+        } else {
+            tftp_session_on_ack(&s, (uint16_t)((data[i] & 0x7f) << 8 | data[i + 1]), now, &w);
+        }
+        if (w.first <= w.last && (w.first < 1 || w.last > s.last_block || w.first != s.acked + 1))
+            abort();                    /* a window outside the file or not after the last ACK */
+        if (s.acked > s.last_block)
+            abort();
+    }
+    return 0;
+}

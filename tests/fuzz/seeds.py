@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""seeds.py OUTDIR - write the fuzz seed corpora (generated, so nothing
+binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config."""
+import os, shutil, struct, sys, glob
+
+def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=b"\0" * 4, flags=0):
+    hdr = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 0, 0x1234, 0, flags, ciaddr, b"\0" * 4,
+                      b"\0" * 4, giaddr, mac + b"\0" * 10, b"\0" * 64, b"\0" * 128)
+    body = b"\x63\x82\x53\x63" + (bytes([53, 1, t]) if t else b"") + opts
+    return hdr + body + b"\xff"
+
+out = sys.argv[1]
+top = os.path.dirname(os.path.abspath(__file__)) + "/../.."
+for d in ("dhcp", "tftp", "config"):
+    os.makedirs(os.path.join(out, d), exist_ok=True)
+prl = bytes([55, 17, 1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17])
+seeds = {
+    "seed-discover": dhcp(1, b"\xbc\x24\x11\x1a\x99\xb3", b"\x3d\x07\x01\xbc\x24\x11\x1a\x99\xb3" + prl + b"\x39\x02\x02\x40"),
+    "ipxe-bios": dhcp(1, opts=b"\x5d\x02\x00\x00\x4d\x04iPXE\x39\x02\x05\xc0\x3c\x20PXEClient:Arch:00000:UNDI:002001"),
+    "edk2-x64": dhcp(1, opts=b"\x5d\x02\x00\x07\x3c\x20PXEClient:Arch:00007:UNDI:003000", flags=0x8000),
+    "request": dhcp(3, opts=b"\x32\x04\xc0\x00\x02\x64\x36\x04\xc0\x00\x02\x01"),
+    "renew": dhcp(3, ciaddr=b"\xc0\x00\x02\x64"),
+    "init-reboot": dhcp(3, opts=b"\x32\x04\xc0\x00\x02\x65"),
+    "inform": dhcp(8, ciaddr=b"\xc0\x00\x02\x07"),
+    "release": dhcp(7, ciaddr=b"\xc0\x00\x02\x64"),
+    "decline": dhcp(4, opts=b"\x32\x04\xc0\x00\x02\x64"),
+    "bootp": dhcp(0),
+    "relay": dhcp(1, giaddr=b"\xc6\x33\x64\x01", opts=b"\x52\x06\x01\x04port"),
+    "overload": dhcp(1, opts=b"\x34\x01\x03"),
+}
+for name, data in seeds.items():
+    open(os.path.join(out, "dhcp", name), "wb").write(data)
+tftp = {
+    "edk2": b"\0\x01efi64/syslinux.efi\0octet\0tsize\x000\0blksize\x001468\0windowsize\x004\0" + bytes([0, 16, 20, 0, 0, 1, 0, 4, 0, 8, 0x80, 0, 0, 12]),
+    "ipxe": b"\0\x01bios/pxelinux.0\0octet\0blksize\x001432\0tsize\x000\0",
+    "grub": b"\0\x01/grub/x86_64-efi/normal.mod\0octet\0blksize\x001024\0tsize\x000\0",
+    "escape": b"\0\x01../../etc/passwd\0netascii\0",
+    "wrq": b"\0\x02up\0octet\0",
+    "backslash": b"\0\x01\\boot\\bcd\0octet\0timeout\x003\0",
+}
+for name, data in tftp.items():
+    open(os.path.join(out, "tftp", name), "wb").write(data)
+for f in glob.glob(top + "/boot-profiles/*.yaml") + glob.glob(top + "/tests/fixtures/profiles/*.yaml"):
+    shutil.copy(f, os.path.join(out, "config", os.path.basename(f)))
