@@ -1,0 +1,82 @@
+/* udp_window.c - the windowed-UDP ceiling of a link, for `make bench`.
+ *
+ *   udp_window recv PORT              answer one 4-byte ACK per window
+ *   udp_window send HOST PORT BYTES   send BYTES as 1472-byte datagrams in
+ *                                     windows of 16, waiting for each ACK;
+ *                                     prints MB/s
+ * This is what a windowed TFTP server could at best do on the same veth
+ * (iperf3's UDP mode drops most packets here and reads low). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DGRAM 1472
+#define WINDOW 16
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    static char buf[65536];
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    if (argc == 3 && strcmp(argv[1], "recv") == 0) {
+        a.sin_port = htons((uint16_t)atoi(argv[2]));
+        if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+            return perror("bind"), 1;
+        struct sockaddr_in from;
+        socklen_t fl = sizeof from;
+        unsigned got = 0;
+        for (;;) {
+            ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+            if (n <= 0)
+                continue;
+            if (n == 1)     /* end marker */
+                got = 0;
+            else if (++got % WINDOW == 0 || n < DGRAM)
+                sendto(fd, "ack!", 4, 0, (struct sockaddr *)&from, fl);
+            if (n < DGRAM)
+                got = 0;
+        }
+    }
+    if (argc == 5 && strcmp(argv[1], "send") == 0) {
+        inet_pton(AF_INET, argv[2], &a.sin_addr);
+        a.sin_port = htons((uint16_t)atoi(argv[3]));
+        connect(fd, (struct sockaddr *)&a, sizeof a);
+        struct timeval tv = { 0, 200000 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        long long total = atoll(argv[4]), sent = 0;
+        memset(buf, 'x', sizeof buf);
+        double t0 = now();
+        while (sent < total) {
+            int k;
+            for (k = 0; k < WINDOW && sent < total; k++) {
+                long long left = total - sent;
+                size_t len = left < DGRAM ? (size_t)left : DGRAM;
+                if (len == DGRAM && left == DGRAM)
+                    len = DGRAM - 1;
+                send(fd, buf, len, 0);
+                sent += (long long)len;
+            }
+            if (recv(fd, buf, 4, 0) < 0) {
+                /* a lost datagram: resend the window's worth (counted once) */
+                continue;
+            }
+        }
+        double secs = now() - t0;
+        printf("%.1f\n", (double)total / secs / 1e6);
+        return 0;
+    }
+    fprintf(stderr, "usage: udp_window recv PORT | send HOST PORT BYTES\n");
+    return 2;
+}
