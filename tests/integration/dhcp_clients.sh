@@ -80,6 +80,16 @@ out=$(inns timeout 10 "$PROBE" --iface cli0 --relay 198.51.100.1 --server 192.0.
 echo "$out" | grep -q "from=192.0.2.1:67 type=2 yiaddr=198.51.100.5[0-9]" || fail "relayed DISCOVER not answered to the relay: $out"
 echo "result: relay answered: $out"
 
+# 6. perfdhcp: 3 s of DORA at 200/s from 100 simulated clients, no drops,
+#    no address given to two clients.
+inns ip addr flush dev cli0
+inns ip addr add 192.0.2.2/24 dev cli0
+inns ip link set cli0 promisc on     # perfdhcp's invented MACs
+out=$(inns timeout 30 perfdhcp -4 -l cli0 -r 200 -p 3 -R 100 2>&1)
+echo "$out" | grep -q "drops ratio: 0 %" || { echo "$out" | tail -30; fail "perfdhcp saw drops"; }
+echo "$out" | grep -q "non unique addresses: 0" || fail "perfdhcp saw non-unique addresses"
+echo "result: perfdhcp $(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way.*/\1/p') DORA/s, 0 drops"
+
 stop_netbootd
 grep -q "stopped" "$NB_LOG" || fail "no clean stop"
 exit 0
