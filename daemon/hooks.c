@@ -43,17 +43,25 @@ static void arch_text(int32_t arch, char *buf, size_t size)
         snprintf(buf, size, "%d", (int)arch);
 }
 
+/* The event's address, MAC and arch as text ("" when unknown). */
+static void event_texts(const struct netboot_event *ev, char ip[16], char mac[20], char arch[32])
+{
+    log_ipv4(ev->ip, ip, 16);
+    if (!ev->ip)
+        ip[0] = '\0';
+    if (ev->has_mac)
+        log_hwaddr(ev->mac, 6, mac, 20);
+    else
+        mac[0] = '\0';
+    arch_text(ev->arch, arch, 32);
+}
+
 size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, char **envp,
                        size_t max_env)
 {
     size_t used = 0, n = 0;
     char ip[16], mac[20], arch[32];
-    log_ipv4(ev->ip, ip, sizeof ip);
-    if (ev->has_mac)
-        log_hwaddr(ev->mac, 6, mac, sizeof mac);
-    else
-        mac[0] = '\0';
-    arch_text(ev->arch, arch, sizeof arch);
+    event_texts(ev, ip, mac, arch);
 #define ADD(...)                                                                 \
     do {                                                                         \
         if (n + 1 < max_env && used < size) {                                    \
@@ -67,7 +75,7 @@ size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, c
     ADD("NETBOOTD_EVENT=%s", netboot_event_name(ev->kind));
     ADD("NETBOOTD_TIME=%lld", (long long)ev->time);
     ADD("NETBOOTD_MAC=%s", mac);
-    ADD("NETBOOTD_IP=%s", ev->ip ? ip : "");
+    ADD("NETBOOTD_IP=%s", ip);
     ADD("NETBOOTD_HOSTNAME=%s", ev->hostname);
     ADD("NETBOOTD_ARCH=%s", arch);
     ADD("NETBOOTD_CLASS=%s", ev->class_name);
@@ -109,12 +117,7 @@ static size_t json_string(char *out, size_t size, const char *s)
 size_t hooks_event_json(const struct netboot_event *ev, char *buf, size_t size)
 {
     char ip[16], mac[20], arch[32], jhost[200], jclass[120], jfile[400], jarch[80];
-    log_ipv4(ev->ip, ip, sizeof ip);
-    if (ev->has_mac)
-        log_hwaddr(ev->mac, 6, mac, sizeof mac);
-    else
-        mac[0] = '\0';
-    arch_text(ev->arch, arch, sizeof arch);
+    event_texts(ev, ip, mac, arch);
     json_string(jhost, sizeof jhost, ev->hostname);
     json_string(jclass, sizeof jclass, ev->class_name);
     json_string(jfile, sizeof jfile, ev->file);
@@ -123,7 +126,7 @@ size_t hooks_event_json(const struct netboot_event *ev, char *buf, size_t size)
                      "{\"event\":\"%s\",\"time\":%lld,\"mac\":\"%s\",\"ip\":\"%s\",\"hostname\":%s,"
                      "\"arch\":%s,\"class\":%s,\"expires\":%lld,\"file\":%s,\"bytes\":%llu,"
                      "\"seconds\":%.3f}\n",
-                     netboot_event_name(ev->kind), (long long)ev->time, mac, ev->ip ? ip : "",
+                     netboot_event_name(ev->kind), (long long)ev->time, mac, ip,
                      jhost, jarch, jclass, (long long)ev->expires, jfile,
                      (unsigned long long)ev->bytes, ev->seconds);
     return n > 0 && (size_t)n < size ? (size_t)n : 0;

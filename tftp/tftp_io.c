@@ -266,9 +266,12 @@ static void arm_timer(struct tftp_xfer *x)
     uv_timer_start(&x->timer, timer_cb, (uint64_t)wait, 0);
 }
 
-static void xfer_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+/* Every receive callback consumes its datagram before returning, on the
+ * one loop thread: all sockets can share one receive buffer. Requests are
+ * bounded by it (a longer one arrives truncated and is refused). */
+static void rx_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-    static char rx[1024];
+    static char rx[2048];
     (void)h;
     (void)suggested;
     buf->base = rx;
@@ -417,7 +420,7 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     x->start_ms = uv_now(srv->loop);
     err = uv_udp_bind(&x->udp, (const struct sockaddr *)&local, 0);
     if (err == 0)
-        err = uv_udp_recv_start(&x->udp, xfer_alloc_cb, xfer_recv_cb);
+        err = uv_udp_recv_start(&x->udp, rx_alloc_cb, xfer_recv_cb);
     if (err < 0) {
         send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, "server error");
         xfer_finish(x, false, uv_strerror(err), false);
@@ -436,15 +439,6 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
                        x->acc.windowsize_value, timeout_ms, !x->acc.timeout, srv->cfg.retries,
                        x->oack_len > 0, (int64_t)uv_now(srv->loop), &what);
     apply(x, &what);
-}
-
-static void listener_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-    static char rx[2048];
-    (void)h;
-    (void)suggested;
-    buf->base = rx;
-    buf->len = sizeof rx;
 }
 
 static void listener_recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
@@ -520,7 +514,7 @@ static int listener_open(struct tftp_server *srv, struct tftp_listener *l, const
     srv->handles_open++;
     err = uv_udp_open(&l->udp, fd);
     if (err == 0)
-        err = uv_udp_recv_start(&l->udp, listener_alloc_cb, listener_recv_cb);
+        err = uv_udp_recv_start(&l->udp, rx_alloc_cb, listener_recv_cb);
     if (err < 0) {
         uv_close((uv_handle_t *)&l->udp, listener_closed_cb);
         return err;
