@@ -32,19 +32,25 @@ lab_up() {
 }
 
 # Run a command in the background inside a namespace and remember its PID.
-# usage: lab_bg NS LOGFILE cmd args...   -> prints the PID
+# usage: pid=$(lab_bg NS LOGFILE cmd args...)   -> prints the PID
+# It is usually called in $(...), a subshell: the PID is also written to
+# $LAB_TMP/pids so that lab_down, in the test's own shell, stops it.
 lab_bg() {
     local ns="$1" log="$2"; shift 2
     ip netns exec "$ns" "$@" >"$log" 2>&1 &
     local pid=$!
     LAB_PIDS+=("$pid")
+    [ -n "$LAB_TMP" ] && echo "$pid" >> "$LAB_TMP/pids"
     echo "$pid"
 }
 
-lab_track() { LAB_PIDS+=("$1"); }
+lab_track() { LAB_PIDS+=("$1"); [ -n "$LAB_TMP" ] && echo "$1" >> "$LAB_TMP/pids"; }
 
 lab_down() {
     local pid ns i
+    if [ -n "$LAB_TMP" ] && [ -f "$LAB_TMP/pids" ]; then
+        while read -r pid; do LAB_PIDS+=("$pid"); done < "$LAB_TMP/pids"
+    fi
     for pid in "${LAB_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null
     done
