@@ -188,8 +188,16 @@ static void exit_cb(uv_process_t *proc, int64_t status, int signal)
     h->kill_stage = 0;
     h->proc = NULL;
     uv_close((uv_handle_t *)proc, handle_closed);
-    if (!h->stopping)
+    if (h->stopping)
+        uv_close((uv_handle_t *)&h->timer, handle_closed);
+    else
         run_next(h);
+}
+
+static void kill_group(struct hooks *h, int sig)
+{
+    if (h->proc && h->proc->pid > 0 && kill(-h->proc->pid, sig) < 0)
+        uv_process_kill(h->proc, sig);
 }
 
 static void timeout_cb(uv_timer_t *timer)
@@ -197,14 +205,14 @@ static void timeout_cb(uv_timer_t *timer)
     struct hooks *h = timer->data;
     if (!h->running)
         return;
-    if (h->kill_stage == 0) {
+    if (h->kill_stage == 0 && !h->stopping) {
         log_warn("hook still running after %u s: sending SIGTERM", h->timeout_s);
-        uv_process_kill(h->proc, SIGTERM);
+        kill_group(h, SIGTERM);
         h->kill_stage = 1;
         uv_timer_start(&h->timer, timeout_cb, 2000, 0);
     } else {
         log_warn("hook ignored SIGTERM: sending SIGKILL");
-        uv_process_kill(h->proc, SIGKILL);
+        kill_group(h, SIGKILL);
         h->kill_stage = 2;
     }
 }
@@ -223,8 +231,11 @@ static void run_next(struct hooks *h)
         uv_stdio_container_t stdio[3] = {
             { .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 2 },
             { .flags = UV_INHERIT_FD, .data.fd = 2 } };
+        /* DETACHED: the hook leads its own process group, so a timeout
+         * stops everything it started (a pipeline, a background child). */
         uv_process_options_t opts = { .exit_cb = exit_cb, .file = "/bin/sh", .args = args,
-                                      .env = envp, .stdio_count = 3, .stdio = stdio };
+                                      .env = envp, .stdio_count = 3, .stdio = stdio,
+                                      .flags = UV_PROCESS_DETACHED };
         uv_process_t *proc = calloc(1, sizeof *proc);
         if (!proc) {
             log_warn("hook: out of memory; event %s dropped", netboot_event_name(ev.kind));
@@ -314,9 +325,12 @@ void hooks_stop(struct hooks *h)
                  h->count == 1 ? "" : "s");
     h->count = 0;
     if (h->running) {
-        /* Give the running hook a moment; its exit closes the process. */
-        uv_timer_stop(&h->timer);
-        uv_process_kill(h->proc, SIGTERM);
+        /* SIGTERM now, SIGKILL in 2 s if it ignores that (timeout_cb);
+         * exit_cb closes the timer once the hook is gone. */
+        kill_group(h, SIGTERM);
+        h->kill_stage = 1;
+        uv_timer_start(&h->timer, timeout_cb, 2000, 0);
+        return;
     }
     uv_close((uv_handle_t *)&h->timer, handle_closed);
 }
