@@ -21,8 +21,10 @@ burst_pid=$(lab_bg "$LAB_CLI" "$LAB_TMP/burst1.log" /usr/bin/python3 tests/tools
 wait_for 20 "[ \$(wc -l < '$ACKS') -ge 20 ]" || fail "no ACKs before the kill"
 sleep "0.$((RANDOM % 8 + 1))"
 kill -KILL "$NB_PID"
-wait "$NB_PID" 2>/dev/null
-wait "$burst_pid" 2>/dev/null
+# Stop the burst too, so the ACK list holds exactly what the killed daemon
+# acknowledged (lab_bg ran in a subshell: wait by polling, not `wait`).
+kill -TERM "$burst_pid" 2>/dev/null
+wait_for 10 "! kill -0 $burst_pid 2>/dev/null && ! kill -0 $NB_PID 2>/dev/null" || fail "burst or daemon did not stop"
 n_before=$(wc -l < "$ACKS")
 echo "measured: $n_before addresses ACKed before kill -9"
 [ "$n_before" -lt 230 ] || echo "note: the burst finished before the kill"
