@@ -88,7 +88,7 @@ fuzz:
 	@tests/fuzz/run $(FUZZ_SECONDS)
 
 lint:
-	cppcheck --enable=warning,style,portability --error-exitcode=1 --quiet \
+	cppcheck --enable=warning,style,portability --error-exitcode=1 --quiet --inline-suppr \
 	    --suppress=missingIncludeSystem $(INCLUDES) daemon tftp config
 
 clean:

@@ -222,8 +222,8 @@ bool cfg_seconds(struct cfg_ctx *c, const struct ynode *n, const char *path,
         return false;
     char num[32];
     size_t len = strlen(s);
-    unsigned long mult = 1, v;
     if (len > 0 && len < sizeof num) {
+        unsigned long mult = 1, v;
         memcpy(num, s, len + 1);
         switch (num[len - 1]) {
         case 's': mult = 1; num[len - 1] = '\0'; break;

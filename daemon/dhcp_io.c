@@ -113,9 +113,11 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
                     log_ipv4(d.exhausted->network, net, sizeof net), d.exhausted->prefix_len);
     }
     if (d.action == DHCP_ACTION_DROP) {
-        char mac[64];
-        log_debug("%s from %s on %s ignored: %s", dhcp_msg_type_name(dhcp_msg_type(&msg)),
-                  log_hwaddr(msg.chaddr, msg.hlen, mac, sizeof mac), link->nif.name, d.why);
+        if (log_get_level() >= LOG_DEBUG) {     /* skip formatting the MAC when not shown */
+            char mac[64];
+            log_msg(LOG_DEBUG, "%s from %s on %s ignored: %s", dhcp_msg_type_name(dhcp_msg_type(&msg)),
+                    log_hwaddr(msg.chaddr, msg.hlen, mac, sizeof mac), link->nif.name, d.why);
+        }
         return;
     }
     if (d.action != DHCP_ACTION_REPLY)

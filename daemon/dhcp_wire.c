@@ -306,7 +306,7 @@ int dhcp_wire_encode(const struct dhcp_reply *r, uint8_t *buf, size_t cap, size_
      * field for option 52 itself if overload turns out to be needed. */
     size_t opt_room = budget - DHCP_HEADER_LEN - 4;     /* after the cookie */
     bool file_free = r->file[0] == '\0', sname_free = r->sname[0] == '\0';
-    size_t area_room[3] = { opt_room - 1, file_free ? sizeof r->file - 1 : 0,
+    const size_t area_room[3] = { opt_room - 1, file_free ? sizeof r->file - 1 : 0,
                             sname_free ? sizeof r->sname - 1 : 0 };
     uint8_t where[DHCP_REPLY_MAX_OPTS + 2];
     size_t area_used[3] = { 0, 0, 0 };
