@@ -2,6 +2,8 @@
 # Real TFTP clients against netbootd's TFTP server:
 #  - tftp-hpa (512-byte lock-step, and blksize 1468), curl tftp:// --tftp-blksize,
 #    atftp with windowsize 16 and 64; every file checked by sha256
+#  - windows sent with UDP GSO, and block by block (sendmmsg) when the kernel
+#    refuses GSO (a route MTU below the link's)
 #  - netascii mode converts LF to CR LF
 #  - a large file (past 65535 blocks of 512 bytes: block number rollover)
 #  - WRQ refused, nothing written; traversal and symlink escapes refused
@@ -15,6 +17,7 @@ lab_up tf
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
 mkdir -p "$LAB_TMP/tftproot/sub" "$LAB_TMP/outside"
 head -c 3000000 /dev/urandom > "$LAB_TMP/tftproot/sub/medium.bin"
+head -c $((1468 * 100)) /dev/urandom > "$LAB_TMP/tftproot/exact.bin"   # ends with an empty block
 head -c 40000000 /dev/urandom > "$LAB_TMP/tftproot/big.bin"     # 78125 blocks of 512
 printf 'line one\nline two\n' > "$LAB_TMP/tftproot/text.cfg"
 echo secret > "$LAB_TMP/outside/secret"
@@ -41,6 +44,22 @@ for w in 16 64; do
     grep -q "TFTP sent sub/medium.bin to 192.0.2.2: .* blksize 1468, window $w" "$NB_LOG" || fail "window $w not used"
 done
 echo "result: atftp windowsize 16 and 64 ok"
+
+# A file of whole blocks: the last run of a window ends in an empty block.
+# First over UDP GSO, then with a host route of MTU 1200 to the client: the
+# block size still follows the link MTU (1500), the kernel refuses GSO
+# segments bigger than the route MTU, and each datagram goes out on its own
+# (fragmented by IP).
+want_exact=$(sum "$LAB_TMP/tftproot/exact.bin")
+for pass in gso plain; do
+    [ "$pass" = plain ] && ip -n "$LAB_SRV" route add 192.0.2.2/32 dev srv0 mtu 1200
+    inns timeout 60 atftp --option "blksize 1468" --option "windowsize 16" -g -r exact.bin \
+        -l "$D/exact-$pass.bin" 192.0.2.1 >/dev/null 2>&1 || { tail -5 "$NB_LOG"; fail "atftp ($pass) failed"; }
+    [ "$(sum "$D/exact-$pass.bin")" = "$want_exact" ] || fail "whole-block file ($pass) differs"
+done
+grep -q "UDP GSO refused" "$NB_LOG" || fail "no fallback to block-by-block sends seen"
+ip -n "$LAB_SRV" route del 192.0.2.2/32 dev srv0
+echo "result: windows by UDP GSO and by sendmmsg ok"
 
 inns timeout 120 tftp 192.0.2.1 -m binary -c get big.bin "$D/big.bin"
 [ "$(sum "$D/big.bin")" = "$(sum "$LAB_TMP/tftproot/big.bin")" ] || fail "rollover: bytes differ"
