@@ -28,6 +28,7 @@
 #define SEND_BUF_BYTES (2u << 20)
 #define SEND_BATCH     256
 #define NETASCII_MAX   (16u << 20)
+#define READ_AHEAD     (16u << 10)
 
 struct tftp_listener {
     uv_udp_t udp;
@@ -45,6 +46,9 @@ struct tftp_xfer {
     struct sockaddr_in peer;
     int file_fd;
     uint32_t gso_blocks;        /* blocks per UDP GSO send; 0 = sendmmsg */
+    uint8_t *ahead;             /* lock-step read-ahead (READ_AHEAD bytes) */
+    uint64_t ahead_off;         /* file offset of ahead[0] */
+    size_t ahead_len;
     uint8_t *ascii;             /* netascii: the whole converted file */
     size_t ascii_len;
     struct tftp_session s;
@@ -120,6 +124,7 @@ static void xfer_handle_closed(uv_handle_t *h)
     if (x->file_fd >= 0)
         close(x->file_fd);
     free(x->ascii);
+    free(x->ahead);
     free(x);
     maybe_free_server(srv);
 }
@@ -158,29 +163,56 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
     uv_close((uv_handle_t *)&x->udp, xfer_handle_closed);
 }
 
-/* Blocks first..first+count-1 of the file into the shared send buffer (or
- * straight from the converted netascii copy). NULL after a read error, which
- * has already ended the transfer. */
-static const uint8_t *read_blocks(struct tftp_xfer *x, uint32_t first, uint32_t count)
+/* Read at least `need` bytes at `off` into buf (up to `size`). Returns
+ * the bytes read, or -1 after a read error, which has ended the transfer. */
+static ssize_t read_at_least(struct tftp_xfer *x, uint8_t *buf, size_t size, uint64_t off, size_t need)
 {
-    uint64_t off = tftp_block_offset(&x->s, first);
-    uint32_t last = first + count - 1;
-    uint64_t bytes = tftp_block_offset(&x->s, last) + tftp_block_length(&x->s, last) - off;
-    if (x->ascii)
-        return x->ascii + off;
     size_t got = 0;
-    while (got < bytes) {
-        ssize_t r = pread(x->file_fd, x->srv->sendbuf + got, (size_t)(bytes - got), (off_t)(off + got));
+    while (got < need) {
+        ssize_t r = pread(x->file_fd, buf + got, size - got, (off_t)(off + got));
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
             /* The file shrank or failed under us. */
             send_error(&x->udp, &x->peer, TFTP_ERR_UNDEFINED, "read error");
             xfer_finish(x, false, r < 0 ? strerror(errno) : "file changed while sending", false);
-            return NULL;
+            return -1;
         }
         got += (size_t)r;
     }
+    return (ssize_t)got;
+}
+
+/* Blocks first..first+count-1 of the file, back to back. Small runs
+ * (lock-step: one block per ACK) come from a per-transfer read-ahead buffer
+ * refilled every READ_AHEAD bytes, so most ACKs cost no read at all; bigger
+ * runs are read into the buffer shared by all transfers; netascii comes from
+ * its converted copy. NULL after a read error, which has ended the transfer. */
+static const uint8_t *read_blocks(struct tftp_xfer *x, uint32_t first, uint32_t count)
+{
+    uint64_t off = tftp_block_offset(&x->s, first);
+    uint32_t last = first + count - 1;
+    size_t bytes = (size_t)(tftp_block_offset(&x->s, last) + tftp_block_length(&x->s, last) - off);
+    if (x->ascii)
+        return x->ascii + off;
+    if (bytes <= READ_AHEAD / 2) {
+        if (off >= x->ahead_off && off + bytes <= x->ahead_off + x->ahead_len)
+            return x->ahead + (off - x->ahead_off);
+        if (!x->ahead && !(x->ahead = malloc(READ_AHEAD)))
+            goto shared;
+        uint64_t left = x->s.size - off;
+        size_t want = left < READ_AHEAD ? (size_t)left : READ_AHEAD;
+        x->ahead_len = 0;
+        ssize_t got = read_at_least(x, x->ahead, want, off, bytes);
+        if (got < 0)
+            return NULL;
+        x->ahead_off = off;
+        x->ahead_len = (size_t)got;
+        return x->ahead;
+    }
+shared:
+    if (read_at_least(x, x->srv->sendbuf, bytes, off, bytes) < 0)
+        return NULL;
     return x->srv->sendbuf;
 }
 
