@@ -43,6 +43,7 @@ struct config_subnet {
     char *domain;
     uint32_t lease_time;    /* seconds; default 3600 */
     uint32_t max_lease_time;/* seconds; default 86400, >= lease_time */
+    uint32_t min_lease_time;/* seconds; default 120, <= lease_time: floor for option 51 */
     bool bootp;             /* answer BOOTP (no option 53) clients */
     struct config_option *options; size_t n_options;  /* subnet-wide extras */
     struct config_pos pos;

@@ -62,6 +62,11 @@ static void check_subnets(struct cfg_ctx *c, const struct ynode *root)
                 cfg_error(c, node_at(root, "subnets", i, "router"), path,
                           "router %s is not inside subnet %s/%u", a, net, s->prefix_len);
             }
+        if (s->min_lease_time > s->lease_time) {
+            snprintf(path, sizeof path, "subnets[%zu].min-lease-time", i);
+            cfg_error(c, node_at(root, "subnets", i, "min-lease-time"), path,
+                      "%u is more than lease-time %u", s->min_lease_time, s->lease_time);
+        }
         if (s->max_lease_time < s->lease_time) {
             snprintf(path, sizeof path, "subnets[%zu].max-lease-time", i);
             cfg_error(c, node_at(root, "subnets", i, "max-lease-time"), path,

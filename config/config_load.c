@@ -84,7 +84,7 @@ static void load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *pa
                         struct config_subnet *s)
 {
     static const char *const keys[] = { "subnet", "range", "router", "routers", "dns",
-        "domain", "lease-time", "max-lease-time", "bootp", "options", NULL };
+        "domain", "lease-time", "max-lease-time", "min-lease-time", "bootp", "options", NULL };
     char sub[PATHLEN];
     unsigned long v;
 
@@ -92,6 +92,7 @@ static void load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *pa
     s->pos.column = n->column;
     s->lease_time = 3600;
     s->max_lease_time = 86400;
+    s->min_lease_time = 120;
     if (!cfg_check_keys(c, n, path, keys))
         return;
 
@@ -154,6 +155,13 @@ static void load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *pa
             s->max_lease_time = (uint32_t)v;
     } else if (s->max_lease_time < s->lease_time) {
         s->max_lease_time = s->lease_time;
+    }
+    if ((x = ytree_get(n, "min-lease-time"))) {
+        snprintf(sub, sizeof sub, "%s.min-lease-time", path);
+        if (cfg_seconds(c, x, sub, 1, 0xfffffffeul, &v))
+            s->min_lease_time = (uint32_t)v;
+    } else if (s->min_lease_time > s->lease_time) {
+        s->min_lease_time = s->lease_time;
     }
     if ((x = ytree_get(n, "bootp"))) {
         snprintf(sub, sizeof sub, "%s.bootp", path);

@@ -83,13 +83,18 @@ static void record_change(struct dhcp_decision *d, const struct lease *l)
         d->changes[d->n_changes++] = *l;
 }
 
-/* The lease time to grant: option 51 if asked, within max-lease-time. */
+/* The lease time to grant: option 51 if asked, within min- and
+ * max-lease-time. The floor (120 s by default, as dnsmasq) keeps a client
+ * asking for a 1-second lease from turning into a stream of journal writes. */
 static uint32_t lease_seconds(const struct client_ctx *c)
 {
+    const struct config_subnet *s = c->subnet;
     uint32_t asked;
-    if (dhcp_msg_opt_u32(c->msg, DHCP_OPT_LEASE_TIME, &asked) && asked > 0)
-        return asked < c->subnet->max_lease_time ? asked : c->subnet->max_lease_time;
-    return c->subnet->lease_time;
+    if (!dhcp_msg_opt_u32(c->msg, DHCP_OPT_LEASE_TIME, &asked) || asked == 0)
+        return s->lease_time;
+    if (asked < s->min_lease_time)
+        return s->min_lease_time;
+    return asked < s->max_lease_time ? asked : s->max_lease_time;
 }
 
 /* Remember who the client is and how far it got (shown by --leases). */

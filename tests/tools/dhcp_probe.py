@@ -3,7 +3,7 @@
 
 Used by the integration tests for what real clients can't be told to do:
 a REQUEST naming another server, a relayed DISCOVER (giaddr), a PXE-style
-DISCOVER with option 93. Prints one line per reply:
+DISCOVER with option 93, a short lease (option 51), a DECLINE. Prints one line per reply:
     reply type=2 yiaddr=192.0.2.100 siaddr=192.0.2.1 file=bios/pxelinux.0 opts=53,54,208,...
 and exits 0 when at least one reply arrived (1 otherwise).
 """
@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--requested")
     ap.add_argument("--server-id")
     ap.add_argument("--arch", type=int)
+    ap.add_argument("--lease", type=int, help="ask for this lease time (option 51)")
     ap.add_argument("--prl", default="")
     ap.add_argument("--relay", help="act as a relay at this address (giaddr), port 67")
     ap.add_argument("--server", default="255.255.255.255")
@@ -52,6 +53,7 @@ def main():
     if a.requested: opts.append((50, socket.inet_aton(a.requested)))
     if a.server_id: opts.append((54, socket.inet_aton(a.server_id)))
     if a.arch is not None: opts.append((93, struct.pack("!H", a.arch)))
+    if a.lease is not None: opts.append((51, struct.pack("!I", a.lease)))
     if a.prl: opts.append((55, bytes(int(x) for x in a.prl.split(","))))
     xid = int(time.time() * 1000) & 0xffffffff
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

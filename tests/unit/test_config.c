@@ -146,6 +146,19 @@ static void test_wrong_types(void **state)
                   "  - match: [bios]\n", NULL, 0, want, 3);
 }
 
+static void test_lease_time_bounds(void **state)
+{
+    (void)state;
+    const char *want[] = {
+        "pxe.yaml:6:21: subnets[0].min-lease-time: 900 is more than lease-time 600",
+        "pxe.yaml:7:21: subnets[0].max-lease-time: 300 is less than lease-time 600" };
+    expect_errors(BASE "subnets:\n"
+                  "  - subnet: 192.0.2.0/24\n"
+                  "    lease-time: 600\n"
+                  "    min-lease-time: 900\n"
+                  "    max-lease-time: 300\n", NULL, 0, want, 2);
+}
+
 static void test_semantics(void **state)
 {
     (void)state;
@@ -302,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_unknown_key_did_you_mean),
         cmocka_unit_test(test_wrong_types),
         cmocka_unit_test(test_semantics),
+        cmocka_unit_test(test_lease_time_bounds),
         cmocka_unit_test(test_arch_and_options),
         cmocka_unit_test(test_yaml_syntax_error),
         cmocka_unit_test(test_tftp_root_missing),

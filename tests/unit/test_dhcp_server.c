@@ -165,6 +165,28 @@ static void test_dora(void **state)
     assert_int_equal(f->d.reply.yiaddr, IP(192, 0, 2, 101));
 }
 
+/* Option 51 is honoured between min-lease-time (default 120) and max-lease-time. */
+static void test_requested_lease_time(void **state)
+{
+    struct fixture *f = *state;
+    static const struct { uint32_t asked, granted; } cases[] = {
+        { 5, 120 }, { 120, 120 }, { 1800, 1800 }, { 7200, 7200 }, { 100000, 7200 },
+        { 0xffffffffu, 7200 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct pkt p;
+        pkt_init(&p, DHCPREQUEST, mac1, 0x77);
+        pkt_opt_ip(&p, 50, IP(192, 0, 2, 100));
+        pkt_opt_ip(&p, 54, IP(192, 0, 2, 1));
+        uint8_t t[4] = { (uint8_t)(cases[i].asked >> 24), (uint8_t)(cases[i].asked >> 16),
+                         (uint8_t)(cases[i].asked >> 8), (uint8_t)cases[i].asked };
+        pkt_opt(&p, 51, t, 4);
+        handle(f, &p);
+        assert_int_equal(f->d.reply.msg_type, DHCPACK);
+        assert_int_equal(f->d.changes[0].expires, f->now + cases[i].granted);
+    }
+}
+
 static void test_forced_pxelinux_options(void **state)
 {
     struct fixture *f = *state;
@@ -470,6 +492,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dora, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_requested_lease_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forced_pxelinux_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_classification_every_arch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_classification_vendor_user_mac_host, setup, teardown),
