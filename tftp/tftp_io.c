@@ -1,17 +1,16 @@
 /* tftp_io.c - the libuv shell of the TFTP server (see tftp_io.h).
  *
  * The pure parts decide (tftp_wire: parse/negotiate, tftp_path: where,
- * tftp_session: which blocks when); this file only moves bytes. A window is
- * read with one pread into a buffer shared by all transfers (sendmmsg
- * copies the data into the kernel before it returns, so one buffer is
- * enough) and sent with one sendmmsg: no per-block allocation, open or stat. */
+ * tftp_session: which blocks when); tftp_send puts the blocks on the wire;
+ * this file owns the sockets, timers and transfer list and wires them
+ * together. The send buffer is shared by all transfers: every send copies
+ * the data into the kernel before it returns, so one buffer is enough. */
 #include "tftp_io.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +21,11 @@
 #include "log.h"
 #include "netif.h"
 #include "tftp_path.h"
+#include "tftp_send.h"
 #include "tftp_session.h"
 #include "tftp_wire.h"
 
-#define SEND_BUF_BYTES (2u << 20)
-#define SEND_BATCH     256
 #define NETASCII_MAX   (16u << 20)
-#define READ_AHEAD     (16u << 10)
 
 struct tftp_listener {
     uv_udp_t udp;
@@ -45,10 +42,7 @@ struct tftp_xfer {
     int handles_open;
     struct sockaddr_in peer;
     int file_fd;
-    uint32_t gso_blocks;        /* blocks per UDP GSO send; 0 = sendmmsg */
-    uint8_t *ahead;             /* lock-step read-ahead (READ_AHEAD bytes) */
-    uint64_t ahead_off;         /* file offset of ahead[0] */
-    size_t ahead_len;
+    struct tftp_sender tx;       /* how the blocks leave */
     uint8_t *ascii;             /* netascii: the whole converted file */
     size_t ascii_len;
     struct tftp_session s;
@@ -124,7 +118,7 @@ static void xfer_handle_closed(uv_handle_t *h)
     if (x->file_fd >= 0)
         close(x->file_fd);
     free(x->ascii);
-    free(x->ahead);
+    tftp_sender_free(&x->tx);
     free(x);
     maybe_free_server(srv);
 }
@@ -163,169 +157,16 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
     uv_close((uv_handle_t *)&x->udp, xfer_handle_closed);
 }
 
-/* Read at least `need` bytes at `off` into buf (up to `size`). Returns
- * the bytes read, or -1 after a read error, which has ended the transfer. */
-static ssize_t read_at_least(struct tftp_xfer *x, uint8_t *buf, size_t size, uint64_t off, size_t need)
-{
-    size_t got = 0;
-    while (got < need) {
-        ssize_t r = pread(x->file_fd, buf + got, size - got, (off_t)(off + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            /* The file shrank or failed under us. */
-            send_error(&x->udp, &x->peer, TFTP_ERR_UNDEFINED, "read error");
-            xfer_finish(x, false, r < 0 ? strerror(errno) : "file changed while sending", false);
-            return -1;
-        }
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
-/* Blocks first..first+count-1 of the file, back to back. Small runs
- * (lock-step: one block per ACK) come from a per-transfer read-ahead buffer
- * refilled every READ_AHEAD bytes, so most ACKs cost no read at all; bigger
- * runs are read into the buffer shared by all transfers; netascii comes from
- * its converted copy. NULL after a read error, which has ended the transfer. */
-static const uint8_t *read_blocks(struct tftp_xfer *x, uint32_t first, uint32_t count)
-{
-    uint64_t off = tftp_block_offset(&x->s, first);
-    uint32_t last = first + count - 1;
-    size_t bytes = (size_t)(tftp_block_offset(&x->s, last) + tftp_block_length(&x->s, last) - off);
-    if (x->ascii)
-        return x->ascii + off;
-    if (bytes <= READ_AHEAD / 2) {
-        if (off >= x->ahead_off && off + bytes <= x->ahead_off + x->ahead_len)
-            return x->ahead + (off - x->ahead_off);
-        if (!x->ahead && !(x->ahead = malloc(READ_AHEAD)))
-            goto shared;
-        uint64_t left = x->s.size - off;
-        size_t want = left < READ_AHEAD ? (size_t)left : READ_AHEAD;
-        x->ahead_len = 0;
-        ssize_t got = read_at_least(x, x->ahead, want, off, bytes);
-        if (got < 0)
-            return NULL;
-        x->ahead_off = off;
-        x->ahead_len = (size_t)got;
-        return x->ahead;
-    }
-shared:
-    if (read_at_least(x, x->srv->sendbuf, bytes, off, bytes) < 0)
-        return NULL;
-    return x->srv->sendbuf;
-}
-
-/* Header and data iovecs for `count` blocks starting at `first`, whose data
- * lies back to back at `data`. */
-static void block_iovecs(const struct tftp_xfer *x, uint32_t first, uint32_t count,
-                         const uint8_t *data, struct iovec (*iov)[2])
-{
-    static uint8_t hdrs[SEND_BATCH][4];
-    size_t pos = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        uint32_t len = tftp_block_length(&x->s, first + i);
-        tftp_build_data_header((uint16_t)(first + i), hdrs[i]);
-        iov[i][0] = (struct iovec){ hdrs[i], 4 };
-        iov[i][1] = (struct iovec){ (void *)(data + pos), len };
-        pos += len;
-    }
-}
-
-/* One datagram per block, all in one sendmmsg. Returns how many went out. */
-static uint32_t send_mmsg(struct tftp_xfer *x, int fd, struct iovec (*iov)[2], uint32_t count)
-{
-    static struct mmsghdr msgs[SEND_BATCH];
-    for (uint32_t i = 0; i < count; i++) {
-        memset(&msgs[i], 0, sizeof msgs[i]);
-        msgs[i].msg_hdr.msg_name = &x->peer;
-        msgs[i].msg_hdr.msg_namelen = sizeof x->peer;
-        msgs[i].msg_hdr.msg_iov = iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 2;
-    }
-    uint32_t done = 0;
-    while (done < count) {
-        int sent = sendmmsg(fd, msgs + done, count - done, 0);
-        if (sent < 0) {
-            if (errno == EINTR)
-                continue;
-            break;      /* EAGAIN/ENOBUFS: the timeout resends from here */
-        }
-        done += (uint32_t)sent;
-    }
-    return done;
-}
-
-/* UDP GSO (UDP_SEGMENT): the whole run of blocks goes down the stack as one
- * buffer that the kernel (or the NIC) cuts into one datagram per block, every
- * one 4 + blksize bytes except a short final block. One pass through the
- * stack instead of one per block. Returns how many blocks went out, or -1
- * when this socket cannot do GSO (the caller falls back to sendmmsg). */
-static int send_gso(struct tftp_xfer *x, int fd, struct iovec (*iov)[2], uint32_t count)
-{
-    /* The segment size rides on each send (not the socket), so single
-     * datagrams never meet the GSO checks. */
-    union {
-        char buf[CMSG_SPACE(sizeof(uint16_t))];
-        struct cmsghdr align;
-    } control;
-    memset(&control, 0, sizeof control);
-    struct msghdr msg = { .msg_name = &x->peer, .msg_namelen = sizeof x->peer,
-                          .msg_iov = &iov[0][0], .msg_iovlen = 2 * (size_t)count,
-                          .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_UDP;
-    cm->cmsg_type = UDP_SEGMENT;
-    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-    uint16_t segment = (uint16_t)(4 + x->s.blksize);
-    memcpy(CMSG_DATA(cm), &segment, sizeof segment);
-    for (;;) {
-        if (sendmsg(fd, &msg, 0) >= 0)
-            return (int)count;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == ENOBUFS)
-            return 0;   /* the timeout resends from here */
-        return -1;      /* EIO, EINVAL, EMSGSIZE: no GSO on this path */
-    }
-}
-
-/* Send blocks first..last: per chunk one pread and one GSO sendmsg (or one
- * sendmmsg where GSO is unavailable). */
+/* Send blocks first..last; a read error ends the transfer. */
 static void send_blocks(struct tftp_xfer *x, uint32_t first, uint32_t last)
 {
-    static struct iovec iov[SEND_BATCH][2];
-    int fd;
-    if (uv_fileno((uv_handle_t *)&x->udp, &fd) < 0)
-        return;
-    uint32_t per_chunk = SEND_BUF_BYTES / x->s.blksize;
-    if (x->gso_blocks && per_chunk > x->gso_blocks)
-        per_chunk = x->gso_blocks;
-    if (per_chunk > SEND_BATCH)
-        per_chunk = SEND_BATCH;
-    if (per_chunk == 0)
-        per_chunk = 1;
-    for (uint32_t n = first; n <= last;) {
-        uint32_t count = last - n + 1 > per_chunk ? per_chunk : last - n + 1;
-        const uint8_t *data = read_blocks(x, n, count);
-        if (!data)
-            return;
-        block_iovecs(x, n, count, data, iov);
-        int done = -1;
-        if (x->gso_blocks && count > 1) {
-            done = send_gso(x, fd, iov, count);
-            if (done < 0) {
-                log_debug("TFTP: UDP GSO refused (%s), sending block by block", strerror(errno));
-                x->gso_blocks = 0;
-            }
-        }
-        if (done < 0)
-            done = (int)send_mmsg(x, fd, iov, count);
-        if ((uint32_t)done < count) {
-            tftp_session_sent(&x->s, n + (uint32_t)done - 1);
-            return;
-        }
-        n += count;
+    const char *why = NULL;
+    long sent = tftp_send_blocks(&x->tx, &x->s, first, last, &why);
+    if (sent < 0) {
+        send_error(&x->udp, &x->peer, TFTP_ERR_UNDEFINED, "read error");
+        xfer_finish(x, false, why, false);
+    } else if ((uint32_t)sent < last - first + 1) {
+        tftp_session_sent(&x->s, first + (uint32_t)sent - 1);
     }
 }
 
@@ -448,22 +289,6 @@ static int prepare_file(struct tftp_xfer *x, int fd, uint64_t size, bool netasci
     return 0;
 }
 
-/* Windowed transfers send runs of equal-sized datagrams: let the kernel
- * segment them (UDP_SEGMENT, Linux 4.18+). Lock-step transfers send one
- * datagram at a time and have nothing to gain. */
-static void enable_gso(struct tftp_xfer *x)
-{
-    x->gso_blocks = 0;
-    if (x->acc.windowsize_value < 2)
-        return;
-    /* The kernel takes at most 64 segments and 64 KiB in one send. Runs of 8
-     * keep the first datagrams of a window reaching the client while the
-     * rest are still being cut: on a veth pair one big run measured no
-     * faster, and runs of 8 halve the server's CPU per GiB against sendmmsg. */
-    uint32_t blocks = 65000u / (4u + x->acc.blksize_value);
-    x->gso_blocks = blocks > 8 ? 8 : blocks >= 2 ? blocks : 0;
-}
-
 static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const struct tftp_request *req)
 {
@@ -542,16 +367,21 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
         xfer_finish(x, false, uv_strerror(err), false);
         return;
     }
-    int sndbuf = 1 << 20;
     int sfd;
-    if (uv_fileno((uv_handle_t *)&x->udp, &sfd) == 0) {
-        setsockopt(sfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-        /* The block size fits the link's MTU; should a route to this client
-         * have a smaller one, fragment rather than fail every send. */
-        int pmtu = IP_PMTUDISC_DONT;
-        setsockopt(sfd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
-        enable_gso(x);
+    if (uv_fileno((uv_handle_t *)&x->udp, &sfd) < 0) {
+        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, "server error");
+        xfer_finish(x, false, "transfer socket has no descriptor", false);
+        return;
     }
+    int sndbuf = 1 << 20;
+    setsockopt(sfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    /* The block size fits the link's MTU; should a route to this client
+     * have a smaller one, fragment rather than fail every send. */
+    int pmtu = IP_PMTUDISC_DONT;
+    setsockopt(sfd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    x->tx = (struct tftp_sender){ .sock = sfd, .peer = x->peer, .file_fd = x->file_fd,
+                                  .mem = x->ascii, .shared = srv->sendbuf };
+    tftp_sender_setup_gso(&x->tx, x->acc.blksize_value, x->acc.windowsize_value);
 
     /* A negotiated timeout is the client's choice: fixed. Otherwise start
      * at the profile's and back off. */
@@ -666,7 +496,7 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
     srv->ctx = ctx;
     srv->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     srv->rl_busy = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
-    srv->sendbuf = malloc(SEND_BUF_BYTES);
+    srv->sendbuf = malloc(TFTP_SEND_BUF_BYTES);
     srv->listeners = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1, sizeof *srv->listeners);
     srv->root_fd = srv->root ? open_root(srv->root) : -ENOMEM;
     *out = srv;

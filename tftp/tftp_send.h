@@ -1,0 +1,40 @@
+/* tftp_send.h - how a transfer's blocks leave: read from the file (or the
+ * netascii copy) and sent as UDP GSO runs, or with sendmmsg where the kernel
+ * refuses GSO. Which blocks to send is tftp_session's decision; this only
+ * moves them. No per-block allocation, open or stat. */
+#ifndef NETBOOTD_TFTP_SEND_H
+#define NETBOOTD_TFTP_SEND_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tftp_session.h"
+
+#define TFTP_SEND_BUF_BYTES (2u << 20)  /* the buffer shared by all transfers */
+
+struct tftp_sender {
+    int sock;                   /* the transfer's own socket (its TID) */
+    struct sockaddr_in peer;
+    int file_fd;                /* -1 when sending from memory */
+    const uint8_t *mem;         /* netascii: the whole converted file */
+    uint8_t *shared;            /* TFTP_SEND_BUF_BYTES, shared: valid until the next send */
+    uint32_t gso_blocks;        /* blocks per UDP GSO send; 0 = sendmmsg */
+    uint8_t *ahead;             /* lock-step read-ahead */
+    uint64_t ahead_off;         /* file offset of ahead[0] */
+    size_t ahead_len;
+};
+
+/* Choose GSO for windowed transfers (windowsize >= 2); lock-step sends one
+ * datagram at a time and has nothing to gain. */
+void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t windowsize);
+
+/* Send blocks first..last of the session's file. Returns how many went out
+ * (fewer than asked: the kernel pushed back, the timeout resends from
+ * there), or -1 when the file could not be read (`*why` says why). */
+long tftp_send_blocks(struct tftp_sender *tx, const struct tftp_session *s, uint32_t first,
+                      uint32_t last, const char **why);
+
+void tftp_sender_free(struct tftp_sender *tx);
+
+#endif
