@@ -8,6 +8,7 @@
 #  - a large file (past 65535 blocks of 512 bytes: block number rollover)
 #  - WRQ refused, nothing written; traversal and symlink escapes refused
 #  - an edk2-style size probe (OACK then ERROR 8) ends quietly
+#  - a packet from a wrong TID gets ERROR 5 and the transfer goes on
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -97,6 +98,24 @@ PY
 sleep 0.5
 grep -q "size probe" "$NB_LOG" && grep -q "medium.bin to 192.0.2.2 failed" "$NB_LOG" && fail "size probe logged as a failure"
 echo "result: size probe ended quietly"
+
+# A packet from a wrong TID (another port) gets ERROR 5; the transfer goes on.
+inns timeout 10 /usr/bin/python3 - <<'PY' || fail "wrong-TID handling"
+import socket, struct
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.settimeout(3)
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.settimeout(3)
+a.sendto(b"\0\x01sub/medium.bin\0octet\0", ("192.0.2.1", 69))
+data, peer = a.recvfrom(2048)
+assert data[:4] == b"\0\x03\0\x01" and len(data) == 516, data[:4]
+b.sendto(b"\0\x04\0\x01", peer)
+err, _ = b.recvfrom(2048)
+assert err[:4] == b"\0\x05\0\x05", err
+a.sendto(b"\0\x04\0\x01", peer)
+data, _ = a.recvfrom(2048)
+assert data[:4] == b"\0\x03\0\x02" and len(data) == 516, data[:4]
+a.sendto(b"\0\x05\0\x00done\0", peer)
+PY
+echo "result: wrong TID answered with ERROR 5, transfer undisturbed"
 
 stop_netbootd
 exit 0
