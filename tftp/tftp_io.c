@@ -37,15 +37,11 @@ struct tftp_listener {
 struct tftp_xfer {
     struct tftp_server *srv;
     struct tftp_xfer *prev, *next;
-    int sock;                   /* this transfer's own port: its TID */
-    uv_poll_t poll;             /* readable: one datagram read per wakeup */
+    struct tftp_sender tx;      /* socket (this transfer's TID), peer, file, buffers */
+    uv_poll_t poll;             /* tx.sock readable: one datagram read per wakeup */
     uv_timer_t timer;
     int handles_open;
-    struct sockaddr_in peer;
-    int file_fd;
-    struct tftp_sender tx;       /* how the blocks leave */
-    uint8_t *ascii;             /* netascii: the whole converted file */
-    size_t ascii_len;
+    size_t ascii_len;           /* netascii: length of the converted copy (tx.mem) */
     struct tftp_session s;
     struct tftp_accepted acc;
     uint8_t oack[256];
@@ -122,10 +118,7 @@ static void xfer_handle_closed(uv_handle_t *h)
     if (x->next)
         x->next->prev = x->prev;
     srv->n_xfers--;
-    close(x->sock);     /* only now: libuv watched it until the handle closed */
-    if (x->file_fd >= 0)
-        close(x->file_fd);
-    free(x->ascii);
+    close(x->tx.sock);  /* only now: libuv watched it until the handle closed */
     tftp_sender_free(&x->tx);
     free(x);
     maybe_free_server(srv);
@@ -139,7 +132,7 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
     struct tftp_server *srv = x->srv;
     double secs = (double)(uv_now(srv->loop) - x->start_ms) / 1000.0;
     char ip[16];
-    inet_ntop(AF_INET, &x->peer.sin_addr, ip, sizeof ip);
+    inet_ntop(AF_INET, &x->tx.peer.sin_addr, ip, sizeof ip);
     if (ok) {
         double kib = (double)x->s.size / 1024.0;
         log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s", x->file, ip,
@@ -153,7 +146,7 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
     }
     if (srv->report && !quiet) {
         struct tftp_transfer_report r = {
-            .client_ip = ntohl(x->peer.sin_addr.s_addr), .client_port = ntohs(x->peer.sin_port),
+            .client_ip = ntohl(x->tx.peer.sin_addr.s_addr), .client_port = ntohs(x->tx.peer.sin_port),
             .file = x->file, .bytes = ok ? x->s.size : (uint64_t)x->s.acked * x->s.blksize,
             .seconds = secs, .ok = ok, .error = error, .blksize = x->s.blksize,
             .windowsize = x->s.windowsize };
@@ -171,7 +164,7 @@ static void send_blocks(struct tftp_xfer *x, uint32_t first, uint32_t last)
     const char *why = NULL;
     long sent = tftp_send_blocks(&x->tx, &x->s, first, last, &why);
     if (sent < 0) {
-        send_error_fd(x->sock, &x->peer, TFTP_ERR_UNDEFINED, "read error");
+        send_error_fd(x->tx.sock, &x->tx.peer, TFTP_ERR_UNDEFINED, "read error");
         xfer_finish(x, false, why, false);
     } else if ((uint32_t)sent < last - first + 1) {
         tftp_session_sent(&x->s, first + (uint32_t)sent - 1);
@@ -191,8 +184,8 @@ static void apply(struct tftp_xfer *x, const struct tftp_send *what)
         return;
     }
     if (what->oack)
-        (void)sendto(x->sock, x->oack, x->oack_len, MSG_DONTWAIT, (const struct sockaddr *)&x->peer,
-                     sizeof x->peer);
+        (void)sendto(x->tx.sock, x->oack, x->oack_len, MSG_DONTWAIT, (const struct sockaddr *)&x->tx.peer,
+                     sizeof x->tx.peer);
     if (what->first <= what->last)
         send_blocks(x, what->first, what->last);
     if (!x->finished)
@@ -230,11 +223,11 @@ static void rx_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
                         const struct sockaddr_in *from)
 {
-    if (from->sin_family != AF_INET || from->sin_addr.s_addr != x->peer.sin_addr.s_addr ||
-        from->sin_port != x->peer.sin_port) {
+    if (from->sin_family != AF_INET || from->sin_addr.s_addr != x->tx.peer.sin_addr.s_addr ||
+        from->sin_port != x->tx.peer.sin_port) {
         /* RFC 1350 §4: a packet from a wrong TID gets ERROR 5; the transfer
          * itself goes on undisturbed. */
-        send_error_fd(x->sock, from, TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+        send_error_fd(x->tx.sock, from, TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
         return;
     }
     uint16_t op, arg;
@@ -251,7 +244,7 @@ static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
         snprintf(why, sizeof why, "client sent ERROR %u", arg);
         xfer_finish(x, false, probe ? "size probe ended by the client" : why, probe);
     } else {
-        send_error_fd(x->sock, from, TFTP_ERR_ILLEGAL_OP, "illegal operation");
+        send_error_fd(x->tx.sock, from, TFTP_ERR_ILLEGAL_OP, "illegal operation");
         xfer_finish(x, false, "client sent an unexpected packet", false);
     }
 }
@@ -273,7 +266,7 @@ static void xfer_readable(uv_poll_t *h, int status, int events)
     }
     struct sockaddr_in from;
     socklen_t from_len = sizeof from;
-    ssize_t n = recvfrom(x->sock, rx_buf, sizeof rx_buf, MSG_DONTWAIT, (struct sockaddr *)&from,
+    ssize_t n = recvfrom(x->tx.sock, rx_buf, sizeof rx_buf, MSG_DONTWAIT, (struct sockaddr *)&from,
                          &from_len);
     if (n < 0 || from_len < sizeof from)
         return;     /* EAGAIN, or a queued ICMP error: nothing to act on */
@@ -285,7 +278,7 @@ static void xfer_readable(uv_poll_t *h, int status, int events)
 static int prepare_file(struct tftp_xfer *x, int fd, uint64_t size, bool netascii,
                         const char **why)
 {
-    x->file_fd = fd;
+    x->tx.file_fd = fd;
     if (!netascii)
         return 0;
     if (size > NETASCII_MAX) {
@@ -306,12 +299,12 @@ static int prepare_file(struct tftp_xfer *x, int fd, uint64_t size, bool netasci
         got += (size_t)r;
     }
     size_t len = tftp_netascii_encode(raw, size, NULL);
-    x->ascii = malloc(len ? len : 1);
-    if (!x->ascii) {
+    x->tx.mem = malloc(len ? len : 1);
+    if (!x->tx.mem) {
         free(raw);
         return -ENOMEM;
     }
-    x->ascii_len = tftp_netascii_encode(raw, size, x->ascii);
+    x->ascii_len = tftp_netascii_encode(raw, size, x->tx.mem);
     free(raw);
     return 0;
 }
@@ -353,17 +346,15 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
         return;
     }
     x->srv = srv;
-    x->peer = *peer;
-    x->file_fd = -1;
+    x->tx = (struct tftp_sender){ .sock = -1, .peer = *peer, .file_fd = -1, .shared = srv->sendbuf };
     snprintf(x->file, sizeof x->file, "%s", rel);
     if (prepare_file(x, fd, size, req->netascii, &why) < 0) {
-        close(fd);
-        free(x->ascii);
+        tftp_sender_free(&x->tx);   /* closes fd */
         free(x);
         send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, why ? why : "out of memory");
         return;
     }
-    if (x->ascii)
+    if (x->tx.mem)
         size = x->ascii_len;    /* what travels, and what tsize reports */
 
     /* The biggest block that needs no IP fragmentation on this link. */
@@ -376,25 +367,24 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     /* A fresh socket is this transfer's TID (RFC 1350 §4), sending from
      * the address the client talked to. */
     struct sockaddr_in local = { .sin_family = AF_INET, .sin_addr = { htonl(l->nif.addr) } };
-    x->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (x->sock < 0 || bind(x->sock, (const struct sockaddr *)&local, sizeof local) < 0) {
+    x->tx.sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (x->tx.sock < 0 || bind(x->tx.sock, (const struct sockaddr *)&local, sizeof local) < 0) {
         log_warn("TFTP %s to %s: cannot open a transfer socket: %s", rel, who, strerror(errno));
-        if (x->sock >= 0)
-            close(x->sock);
-        close(x->file_fd);
-        free(x->ascii);
+        if (x->tx.sock >= 0)
+            close(x->tx.sock);
+        tftp_sender_free(&x->tx);
         free(x);
         send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, "server error");
         return;
     }
     int sndbuf = 1 << 20;
-    setsockopt(x->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    setsockopt(x->tx.sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     /* The block size fits the link's MTU; should a route to this client
      * have a smaller one, fragment rather than fail every send. */
     int pmtu = IP_PMTUDISC_DONT;
-    setsockopt(x->sock, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    setsockopt(x->tx.sock, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
 
-    uv_poll_init_socket(srv->loop, &x->poll, x->sock);
+    uv_poll_init_socket(srv->loop, &x->poll, x->tx.sock);
     uv_timer_init(srv->loop, &x->timer);
     x->poll.data = x->timer.data = x;
     x->handles_open = 2;
@@ -406,12 +396,10 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     x->start_ms = uv_now(srv->loop);
     err = uv_poll_start(&x->poll, UV_READABLE, xfer_readable);
     if (err < 0) {
-        send_error_fd(x->sock, peer, TFTP_ERR_UNDEFINED, "server error");
+        send_error_fd(x->tx.sock, peer, TFTP_ERR_UNDEFINED, "server error");
         xfer_finish(x, false, uv_strerror(err), false);
         return;
     }
-    x->tx = (struct tftp_sender){ .sock = x->sock, .peer = x->peer, .file_fd = x->file_fd,
-                                  .mem = x->ascii, .shared = srv->sendbuf };
     tftp_sender_setup_gso(&x->tx, x->acc.blksize_value, x->acc.windowsize_value);
 
     /* A negotiated timeout is the client's choice: fixed. Otherwise start
@@ -583,7 +571,7 @@ void tftp_server_stop(struct tftp_server *srv)
     for (struct tftp_xfer *x = srv->xfers, *next; x; x = next) {
         next = x->next;
         if (!x->finished) {
-            send_error_fd(x->sock, &x->peer, TFTP_ERR_UNDEFINED, "server shutting down");
+            send_error_fd(x->tx.sock, &x->tx.peer, TFTP_ERR_UNDEFINED, "server shutting down");
             xfer_finish(x, false, "server shutting down", false);
         }
     }

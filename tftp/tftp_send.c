@@ -198,6 +198,10 @@ void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t wi
 
 void tftp_sender_free(struct tftp_sender *tx)
 {
+    if (tx->file_fd >= 0)
+        close(tx->file_fd);
+    tx->file_fd = -1;
+    free(tx->mem);
     free(tx->ahead);
-    tx->ahead = NULL;
+    tx->mem = tx->ahead = NULL;
 }

@@ -14,10 +14,10 @@
 #define TFTP_SEND_BUF_BYTES (2u << 20)  /* the buffer shared by all transfers */
 
 struct tftp_sender {
-    int sock;                   /* the transfer's own socket (its TID) */
+    int sock;                   /* the transfer's own socket (its TID); its owner closes it */
     struct sockaddr_in peer;
-    int file_fd;                /* -1 when sending from memory */
-    const uint8_t *mem;         /* netascii: the whole converted file */
+    int file_fd;                /* the file, opened beneath the root */
+    uint8_t *mem;               /* netascii: the whole converted file, sent instead */
     uint8_t *shared;            /* TFTP_SEND_BUF_BYTES, shared: valid until the next send */
     uint32_t gso_blocks;        /* blocks per UDP GSO send; 0 = sendmmsg */
     uint8_t *ahead;             /* lock-step read-ahead */
@@ -35,6 +35,8 @@ void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t wi
 long tftp_send_blocks(struct tftp_sender *tx, const struct tftp_session *s, uint32_t first,
                       uint32_t last, const char **why);
 
+/* Close the file and free the buffers (not the socket: libuv may still
+ * be watching it). */
 void tftp_sender_free(struct tftp_sender *tx);
 
 #endif
