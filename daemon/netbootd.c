@@ -17,6 +17,7 @@
 #include "lease_store.h"
 #include "lease_table.h"
 #include "log.h"
+#include "neigh.h"
 #include "privdrop.h"
 #include "tftp_io.h"
 
@@ -83,6 +84,10 @@ static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
             snprintf(l->stage_file, sizeof l->stage_file, "%s", ev.file);
             netbootd_lease_changed(nb, l);
         }
+    } else {
+        /* No lease from us (static address, another DHCP server): the
+         * kernel's neighbour table still knows an on-link client's MAC. */
+        ev.has_mac = neigh_lookup_mac(r->client_ip, ev.mac);
     }
     netbootd_event(nb, &ev);
 }

@@ -3,7 +3,8 @@
 # client's MAC and address: commit, renew (the same client asks again),
 # expire (a 5-second lease asked for with option 51), decline (and the
 # declined address is not offered to the next client), tftp-done, and
-# tftp-failed (a client that stops ACKing mid-transfer).
+# tftp-failed (a client that stops ACKing mid-transfer); a client with a
+# static address (no lease) still gets its MAC in tftp events.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -55,6 +56,10 @@ echo "result: decline for $B ($ip_b), address quarantined"
 ip netns exec "$LAB_CLI" timeout 20 tftp 192.0.2.1 -m binary -c get efi64/syslinux.efi "$LAB_TMP/got" ||
     fail "tftp failed"
 seen 5 "tftp-done .* 192.0.2.2 efi64/syslinux.efi" || { cat "$EVENTS"; fail "no tftp-done event"; }
+# 192.0.2.2 has a static address, no lease: its MAC comes from the neighbour table.
+cli_mac=$(ip netns exec "$LAB_CLI" cat /sys/class/net/cli0/address)
+seen 1 "tftp-done $cli_mac 192.0.2.2 efi64/syslinux.efi" ||
+    { cat "$EVENTS"; fail "tftp-done for a lease-less client without its MAC ($cli_mac)"; }
 # Read the first block and go silent: the server resends, gives up, reports.
 ip netns exec "$LAB_CLI" timeout 10 /usr/bin/python3 -c '
 import socket

@@ -1,0 +1,66 @@
+/* neigh.c - a MAC from the kernel's neighbour table (see neigh.h). */
+#include "neigh.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ATF_COM 0x02        /* entry complete: the hardware address is known */
+
+/* One line "192.0.2.2  0x1  0x2  aa:bb:cc:dd:ee:ff  *  srv0" for `ip`. */
+static bool parse_line(const char *line, uint32_t ip, uint8_t mac[6])
+{
+    char addr[16], hw[18];
+    unsigned type, flags;
+    if (sscanf(line, "%15s %x %x %17s", addr, &type, &flags, hw) != 4)
+        return false;
+    struct in_addr a;
+    if (inet_pton(AF_INET, addr, &a) != 1 || ntohl(a.s_addr) != ip)
+        return false;
+    if (type != 1 || !(flags & ATF_COM))     /* Ethernet, resolved */
+        return false;
+    unsigned b[6];
+    char tail;
+    if (sscanf(hw, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+        return false;
+    unsigned any = 0;
+    for (int i = 0; i < 6; i++) {
+        mac[i] = (uint8_t)b[i];
+        any |= b[i];
+    }
+    return any != 0;
+}
+
+bool neigh_parse_mac(const char *text, uint32_t ip, uint8_t mac[6])
+{
+    const char *line = strchr(text, '\n');     /* skip the header */
+    while (line && *line) {
+        line++;
+        if (parse_line(line, ip, mac))
+            return true;
+        line = strchr(line, '\n');
+    }
+    return false;
+}
+
+bool neigh_lookup_mac(uint32_t ip, uint8_t mac[6])
+{
+    /* procfs: no disk I/O. A table bigger than this buffer is cut at a line
+     * (the client may be missed; nothing else goes wrong). */
+    static char buf[64 << 10];
+    int fd = open("/proc/net/arp", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+        len += (size_t)n;
+    close(fd);
+    buf[len] = '\0';
+    char *last_nl = strrchr(buf, '\n');
+    if (len == sizeof buf - 1 && last_nl)
+        last_nl[1] = '\0';                  /* drop a line cut in half */
+    return neigh_parse_mac(buf, ip, mac);
+}
