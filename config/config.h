@@ -92,6 +92,7 @@ struct config_tftp {
     unsigned timeout;           /* seconds, default retransmit timeout: 1 */
     unsigned retries;           /* default 5 */
     bool map_backslash;         /* default false */
+    unsigned busy_poll_us;      /* poll this long after a transfer datagram before sleeping; default 50, 0 = off */
 };
 
 struct config_leases {

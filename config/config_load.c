@@ -397,7 +397,7 @@ static void load_class(struct cfg_ctx *c, const struct ynode *n, const char *pat
 static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tftp *t)
 {
     static const char *const keys[] = { "enabled", "root", "port", "max-block-size",
-        "max-window-size", "max-sessions", "timeout", "retries", "map-backslash", NULL };
+        "max-window-size", "max-sessions", "timeout", "retries", "map-backslash", "busy-poll", NULL };
     const struct ynode *x;
     unsigned long v;
     if (!cfg_check_keys(c, n, "tftp", keys))
@@ -423,6 +423,8 @@ static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tf
         t->retries = (unsigned)v;
     if ((x = ytree_get(n, "map-backslash")))
         cfg_bool(c, x, "tftp.map-backslash", &t->map_backslash);
+    if ((x = ytree_get(n, "busy-poll")) && cfg_uint(c, x, "tftp.busy-poll", 0, 1000, &v))
+        t->busy_poll_us = (unsigned)v;
 }
 
 static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_leases *l)
@@ -468,6 +470,7 @@ static void set_defaults(struct config *cfg)
     cfg->tftp.port = 69;
     cfg->tftp.max_block_size = 1468;
     cfg->tftp.max_window_size = 64;
+    cfg->tftp.busy_poll_us = 50;
     cfg->tftp.max_sessions = 1024;
     cfg->tftp.timeout = 1;
     cfg->tftp.retries = 5;

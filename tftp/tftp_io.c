@@ -66,6 +66,9 @@ struct tftp_server {
     int handles_open;
     uint8_t *sendbuf;
     struct log_ratelimit rl_bad, rl_busy;
+    uv_idle_t busy_poll;        /* active: the loop polls instead of sleeping */
+    bool busy_poll_open, busy_polling;
+    uint64_t busy_poll_until;   /* uv_hrtime() at which polling stops */
 };
 
 static void maybe_free_server(struct tftp_server *srv)
@@ -254,6 +257,44 @@ static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
  * level-triggered: it fires again if more is queued). A uv_udp_t would try
  * again until EAGAIN: one wasted receive per ACK, which a boot storm of 50
  * lock-step clients measured at about 10% of the aggregate. */
+/* ---- busy polling (tftp.busy-poll) ----
+ *
+ * A lock-step client answers each DATA within a few tens of microseconds on
+ * a local segment. Going to sleep in epoll_wait in between, and being woken
+ * for each ACK, costs both sides more than that: the client's ACK has to
+ * wake us across CPUs, and we answer later. So for tftp.busy-poll µs after
+ * each transfer datagram the loop keeps polling (an active idle handle makes
+ * libuv poll with a zero timeout) and only then sleeps. Measured on a veth
+ * pair: lock-step transfers and 50-client storms ~20% faster, at the price of
+ * the server's core staying busy while transfers run. Nothing spins when no
+ * transfer is sending; 0 turns it off. */
+static void busy_poll_cb(uv_idle_t *h)
+{
+    struct tftp_server *srv = h->data;
+    if (uv_hrtime() >= srv->busy_poll_until) {
+        uv_idle_stop(h);
+        srv->busy_polling = false;
+    }
+}
+
+static void busy_poll_extend(struct tftp_server *srv)
+{
+    if (!srv->cfg.busy_poll_us || !srv->busy_poll_open)
+        return;
+    srv->busy_poll_until = uv_hrtime() + (uint64_t)srv->cfg.busy_poll_us * 1000u;
+    if (!srv->busy_polling) {
+        uv_idle_start(&srv->busy_poll, busy_poll_cb);
+        srv->busy_polling = true;
+    }
+}
+
+static void busy_poll_closed_cb(uv_handle_t *h)
+{
+    struct tftp_server *srv = h->data;
+    srv->handles_open--;
+    maybe_free_server(srv);
+}
+
 static void xfer_readable(uv_poll_t *h, int status, int events)
 {
     struct tftp_xfer *x = h->data;
@@ -270,6 +311,7 @@ static void xfer_readable(uv_poll_t *h, int status, int events)
                          &from_len);
     if (n < 0 || from_len < sizeof from)
         return;     /* EAGAIN, or a queued ICMP error: nothing to act on */
+    busy_poll_extend(x->srv);
     xfer_packet(x, (const uint8_t *)rx_buf, (size_t)n, &from);
 }
 
@@ -508,6 +550,10 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
     if (!srv)
         return -ENOMEM;
     srv->loop = loop;
+    uv_idle_init(loop, &srv->busy_poll);
+    srv->busy_poll.data = srv;
+    srv->busy_poll_open = true;
+    srv->handles_open++;
     srv->cfg = cfg->tftp;
     srv->root = strdup(cfg->tftp.root ? cfg->tftp.root : "");
     srv->cfg.root = NULL;
@@ -563,6 +609,10 @@ void tftp_server_stop(struct tftp_server *srv)
     if (!srv)
         return;
     srv->stopping = true;
+    if (srv->busy_poll_open) {
+        srv->busy_poll_open = srv->busy_polling = false;
+        uv_close((uv_handle_t *)&srv->busy_poll, busy_poll_closed_cb);
+    }
     for (size_t i = 0; i < srv->n_listeners; i++)
         if (srv->listeners[i].open) {
             srv->listeners[i].open = false;

@@ -80,6 +80,7 @@ static void test_full_model(void **state)
     assert_int_equal(cfg->options[1].code, 66);
     assert_int_equal(cfg->tftp.max_block_size, 1432);
     assert_int_equal(cfg->tftp.max_window_size, 64);   /* default */
+    assert_int_equal(cfg->tftp.busy_poll_us, 50);      /* default */
     assert_string_equal(cfg->leases.file, "/tmp/state/leases");
     assert_string_equal(cfg->leases.on_event, "/tmp/hooks/provision.sh");
     assert_int_equal(config_boot_index(cfg, "uefi64"), 1);
@@ -238,12 +239,14 @@ static void test_set_overrides(void **state)
         "tftp.max-window-size=16",
         "leases.on-event=logger -t netbootd",
         "subnets[1]={ subnet: 198.51.100.0/24 }",
+        "tftp.busy-poll=0",
     };
-    struct config *cfg = load_profile(full_profile, sets, 6);
+    struct config *cfg = load_profile(full_profile, sets, 7);
     assert_int_equal(cfg->n_interfaces, 2);
     assert_string_equal(cfg->interfaces[0], "eth1");
     assert_int_equal(cfg->subnets[0].range_start, IP(192, 0, 2, 10));
     assert_int_equal(cfg->tftp.max_window_size, 16);
+    assert_int_equal(cfg->tftp.busy_poll_us, 0);
     assert_string_equal(cfg->leases.on_event, "logger -t netbootd");
     assert_int_equal(cfg->n_subnets, 2);
     assert_int_equal(cfg->subnets[1].network, IP(198, 51, 100, 0));
@@ -253,13 +256,14 @@ static void test_set_overrides(void **state)
 static void test_set_errors(void **state)
 {
     (void)state;
-    const char *const sets[] = { "tftp.port=99999", "subnets[5].range=x", "a..b=1" };
+    const char *const sets[] = { "tftp.port=99999", "subnets[5].range=x", "a..b=1", "tftp.busy-poll=5000" };
     const char *want[] = {
         "--set subnets[5].range=x: index [5] is past the end of a list of 1",
         "--set a..b=1: expected a key path like tftp.root or subnets[0].range",
         "--set: tftp.port: expected an integer between 1 and 65535, not '99999'",
+        "--set: tftp.busy-poll: expected an integer between 0 and 1000, not '5000'",
     };
-    expect_errors(BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n", sets, 3, want, 3);
+    expect_errors(BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n", sets, 4, want, 4);
 }
 
 static void test_warning_missing_boot_file(void **state)
