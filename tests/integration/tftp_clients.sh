@@ -117,5 +117,14 @@ a.sendto(b"\0\x05\0\x00done\0", peer)
 PY
 echo "result: wrong TID answered with ERROR 5, transfer undisturbed"
 
+# Busy polling (tftp.busy-poll, on by default) stops with the last lock-step
+# transfer: an idle daemon uses no CPU.
+sleep 0.5
+t0=$(awk '{ print $14 + $15 }' /proc/"$NB_PID"/stat)
+sleep 2
+t1=$(awk '{ print $14 + $15 }' /proc/"$NB_PID"/stat)
+[ $((t1 - t0)) -le 10 ] || fail "idle daemon used $((t1 - t0)) CPU ticks in 2 s: still polling"
+echo "measured: idle daemon CPU over 2 s: $((t1 - t0)) ticks"
+
 stop_netbootd
 exit 0
