@@ -81,9 +81,13 @@ int daemon_run(const char *profile, const char *const *sets, size_t n_sets, stru
 
     err = netbootd_start(&nb);
     if (err < 0) {
+        /* Whatever did start (lease pool, DHCP socket, half the TFTP
+         * listeners) is closed and freed like on a normal stop. */
         netbootd_stop(&nb);
+        uv_walk(nb.loop, close_walk_cb, NULL);
         uv_run(nb.loop, UV_RUN_DEFAULT);
-        config_free(nb.cfg);
+        netbootd_free(&nb);
+        uv_loop_close(nb.loop);
         return err;
     }
 

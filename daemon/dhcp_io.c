@@ -190,7 +190,7 @@ static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *nam
         log_warn("interface %s has no IPv4 address yet; DHCP answers wait for one", name);
     link->fd = dhcp_sock_open(name, 67);
     if (link->fd < 0) {
-        log_error("DHCP socket on %s: %s", name, strerror(-link->fd));
+        log_error("DHCP: port 67 on %s: %s", name, strerror(-link->fd));
         return link->fd;
     }
     uv_udp_init(io->nb->loop, &link->udp);

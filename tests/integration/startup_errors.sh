@@ -1,0 +1,35 @@
+#!/bin/bash
+# A daemon that cannot start (its TFTP or DHCP port is taken by another
+# program) says which port and why, exits non-zero, and frees everything it
+# had already opened: the sanitized build reports no leak on that path.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/netns.sh
+. tests/lib/daemon.sh
+lab_need_root
+lab_up se
+mkdir -p "$LAB_TMP/root"
+
+for port in 69 67; do
+    # The blocker binds without SO_REUSEADDR, so netbootd's bind fails.
+    blocker=$(lab_bg "$LAB_SRV" "$LAB_TMP/blocker.log" /usr/bin/python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', $port))
+time.sleep(30)")
+    wait_for 5 "ip netns exec $LAB_SRV ss -Hlun | grep -q ':$port '" || fail "blocker on port $port did not start"
+    out="$LAB_TMP/out.$port"
+    ip netns exec "$LAB_SRV" timeout 20 "$(netbootd_bin)" --profile tests/fixtures/profiles/lab.yaml \
+        --set interfaces=[srv0] --set tftp.root="$LAB_TMP/root" --set leases.file="$LAB_TMP/leases/l" \
+        --set user=root > "$out" 2>&1
+    rc=$?
+    kill "$blocker" 2>/dev/null; wait "$blocker" 2>/dev/null
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { cat "$out"; fail "exit status $rc with port $port taken"; }
+    grep -q "port $port on srv0: Address already in use" "$out" || { cat "$out"; fail "no clear error for port $port"; }
+    if grep -qE "LeakSanitizer|AddressSanitizer|runtime error:" "$out"; then
+        grep -A20 -E "LeakSanitizer|AddressSanitizer|runtime error:" "$out" | head -40
+        fail "sanitizer report on the failed start (port $port)"
+    fi
+    echo "result: port $port taken: exit $rc, '$(grep -m1 "port $port on srv0" "$out")'"
+done
+lab_down
