@@ -68,7 +68,10 @@ struct tftp_server {
     struct log_ratelimit rl_bad, rl_busy;
     uv_idle_t busy_poll;        /* active: the loop polls instead of sleeping */
     bool busy_poll_open, busy_polling;
+    bool busy_poll_hit;         /* a datagram came while this round polled */
+    unsigned busy_poll_misses;  /* rounds in a row that polled in vain */
     uint64_t busy_poll_until;   /* uv_hrtime() at which polling stops */
+    uint64_t busy_poll_resume;  /* after too many misses: no polling before this */
 };
 
 static void maybe_free_server(struct tftp_server *srv)
@@ -264,13 +267,29 @@ static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
  * price of the server's core staying busy while transfers run. Only lock-step
  * transfers poll: a windowed client takes longer than the poll to work
  * through a window, and there polling measured 5-10% slower. Nothing spins
- * when no lock-step transfer is running; 0 turns it off. */
+ * when no lock-step transfer is running; 0 turns it off.
+ *
+ * Polling only pays when the next datagram comes within the poll. Clients
+ * further away (a physical LAN with interrupt moderation: 100+ µs) would
+ * make every round poll in vain, so after BUSY_POLL_MAX_MISSES such rounds
+ * in a row polling pauses for BUSY_POLL_PAUSE_NS and then tries again: at
+ * most a few hundred microseconds wasted per second. */
+#define BUSY_POLL_MAX_MISSES 8
+#define BUSY_POLL_PAUSE_NS 1000000000ull
+
 static void busy_poll_cb(uv_idle_t *h)
 {
     struct tftp_server *srv = h->data;
-    if (uv_hrtime() >= srv->busy_poll_until) {
-        uv_idle_stop(h);
-        srv->busy_polling = false;
+    uint64_t now = uv_hrtime();
+    if (now < srv->busy_poll_until)
+        return;
+    uv_idle_stop(h);
+    srv->busy_polling = false;
+    if (srv->busy_poll_hit) {
+        srv->busy_poll_misses = 0;
+    } else if (++srv->busy_poll_misses >= BUSY_POLL_MAX_MISSES) {
+        srv->busy_poll_misses = 0;
+        srv->busy_poll_resume = now + BUSY_POLL_PAUSE_NS;
     }
 }
 
@@ -278,8 +297,14 @@ static void busy_poll_extend(struct tftp_server *srv)
 {
     if (!srv->cfg.busy_poll_us || !srv->busy_poll_open)
         return;
-    srv->busy_poll_until = uv_hrtime() + (uint64_t)srv->cfg.busy_poll_us * 1000u;
-    if (!srv->busy_polling) {
+    uint64_t now = uv_hrtime();
+    if (now < srv->busy_poll_resume)
+        return;
+    srv->busy_poll_until = now + (uint64_t)srv->cfg.busy_poll_us * 1000u;
+    if (srv->busy_polling) {
+        srv->busy_poll_hit = true;      /* polling caught this one */
+    } else {
+        srv->busy_poll_hit = false;
         uv_idle_start(&srv->busy_poll, busy_poll_cb);
         srv->busy_polling = true;
     }
