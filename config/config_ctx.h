@@ -44,10 +44,6 @@ bool cfg_ipv4_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
 bool cfg_string_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
                      char ***out, size_t *n_out);
 
-/* Pure text parsers (no diagnostics). */
-bool parse_ipv4_text(const char *s, uint32_t *out);
-bool parse_mac_text(const char *s, uint8_t out[6]);
-
 /* Option parsing (config_options.c). */
 bool cfg_options(struct cfg_ctx *c, const struct ynode *n, const char *path,
                  struct config_option **out, size_t *n_out);

@@ -22,6 +22,17 @@ static void close_walk_cb(uv_handle_t *handle, void *arg)
         uv_close(handle, NULL);
 }
 
+/* After netbootd_stop: close whatever is still open (a second signal forced
+ * the stop, or the start failed half way), let the close callbacks run, and
+ * free the daemon's state and the loop. */
+static void close_loop(struct netbootd *nb)
+{
+    uv_walk(nb->loop, close_walk_cb, NULL);
+    uv_run(nb->loop, UV_RUN_DEFAULT);
+    netbootd_free(nb);
+    uv_loop_close(nb->loop);
+}
+
 static void on_stop_signal(uv_signal_t *sig, int signum)
 {
     struct netbootd *nb = sig->data;
@@ -84,10 +95,7 @@ int daemon_run(const char *profile, const char *const *sets, size_t n_sets, stru
         /* Whatever did start (lease pool, DHCP socket, half the TFTP
          * listeners) is closed and freed like on a normal stop. */
         netbootd_stop(&nb);
-        uv_walk(nb.loop, close_walk_cb, NULL);
-        uv_run(nb.loop, UV_RUN_DEFAULT);
-        netbootd_free(&nb);
-        uv_loop_close(nb.loop);
+        close_loop(&nb);
         return err;
     }
 
@@ -102,11 +110,7 @@ int daemon_run(const char *profile, const char *const *sets, size_t n_sets, stru
     log_info("netbootd ready: profile %s", profile);
     uv_run(nb.loop, UV_RUN_DEFAULT);
 
-    /* Whatever is still open (a second signal forced the stop) is closed. */
-    uv_walk(nb.loop, close_walk_cb, NULL);
-    uv_run(nb.loop, UV_RUN_DEFAULT);
-    netbootd_free(&nb);
-    uv_loop_close(nb.loop);
+    close_loop(&nb);
     log_info("netbootd stopped");
     return 0;
 }

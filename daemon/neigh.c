@@ -1,11 +1,12 @@
 /* neigh.c - a MAC from the kernel's neighbour table (see neigh.h). */
 #include "neigh.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "config.h"
 
 #define ATF_COM 0x02        /* entry complete: the hardware address is known */
 
@@ -16,21 +17,15 @@ static bool parse_line(const char *line, uint32_t ip, uint8_t mac[6])
     unsigned type, flags;
     if (sscanf(line, "%15s %x %x %17s", addr, &type, &flags, hw) != 4)
         return false;
-    struct in_addr a;
-    if (inet_pton(AF_INET, addr, &a) != 1 || ntohl(a.s_addr) != ip)
+    uint32_t a;
+    if (!parse_ipv4_text(addr, &a) || a != ip)
         return false;
     if (type != 1 || !(flags & ATF_COM))     /* Ethernet, resolved */
         return false;
-    unsigned b[6];
-    char tail;
-    if (sscanf(hw, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+    if (!parse_mac_text(hw, mac))
         return false;
-    unsigned any = 0;
-    for (int i = 0; i < 6; i++) {
-        mac[i] = (uint8_t)b[i];
-        any |= b[i];
-    }
-    return any != 0;
+    static const uint8_t none[6];
+    return memcmp(mac, none, sizeof none) != 0;
 }
 
 bool neigh_parse_mac(const char *text, uint32_t ip, uint8_t mac[6])

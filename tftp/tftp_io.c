@@ -67,7 +67,6 @@ struct tftp_server {
     uint8_t *sendbuf;
     struct log_ratelimit rl_bad, rl_busy;
     uv_idle_t busy_poll;        /* active: the loop polls instead of sleeping */
-    bool busy_poll_open, busy_polling;
     bool busy_poll_hit;         /* a datagram came while this round polled */
     unsigned busy_poll_misses;  /* rounds in a row that polled in vain */
     uint64_t busy_poll_until;   /* uv_hrtime() at which polling stops */
@@ -284,7 +283,6 @@ static void busy_poll_cb(uv_idle_t *h)
     if (now < srv->busy_poll_until)
         return;
     uv_idle_stop(h);
-    srv->busy_polling = false;
     if (srv->busy_poll_hit) {
         srv->busy_poll_misses = 0;
     } else if (++srv->busy_poll_misses >= BUSY_POLL_MAX_MISSES) {
@@ -295,18 +293,17 @@ static void busy_poll_cb(uv_idle_t *h)
 
 static void busy_poll_extend(struct tftp_server *srv)
 {
-    if (!srv->cfg.busy_poll_us || !srv->busy_poll_open)
+    if (!srv->cfg.busy_poll_us || srv->stopping)
         return;
     uint64_t now = uv_hrtime();
     if (now < srv->busy_poll_resume)
         return;
     srv->busy_poll_until = now + (uint64_t)srv->cfg.busy_poll_us * 1000u;
-    if (srv->busy_polling) {
+    if (uv_is_active((const uv_handle_t *)&srv->busy_poll)) {
         srv->busy_poll_hit = true;      /* polling caught this one */
     } else {
         srv->busy_poll_hit = false;
         uv_idle_start(&srv->busy_poll, busy_poll_cb);
-        srv->busy_polling = true;
     }
 }
 
@@ -580,7 +577,6 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
     srv->loop = loop;
     uv_idle_init(loop, &srv->busy_poll);
     srv->busy_poll.data = srv;
-    srv->busy_poll_open = true;
     srv->handles_open++;
     srv->cfg = cfg->tftp;
     srv->root = strdup(cfg->tftp.root ? cfg->tftp.root : "");
@@ -636,11 +632,9 @@ void tftp_server_stop(struct tftp_server *srv)
 {
     if (!srv)
         return;
-    srv->stopping = true;
-    if (srv->busy_poll_open) {
-        srv->busy_poll_open = srv->busy_polling = false;
+    if (!srv->stopping)
         uv_close((uv_handle_t *)&srv->busy_poll, busy_poll_closed_cb);
-    }
+    srv->stopping = true;
     for (size_t i = 0; i < srv->n_listeners; i++)
         if (srv->listeners[i].open) {
             srv->listeners[i].open = false;

@@ -25,6 +25,9 @@ start_netbootd() {
         { cat "$NB_LOG"; fail "netbootd did not start"; }
 }
 
+# CPU time (user + system, in clock ticks) netbootd has used so far.
+nb_cpu_ticks() { awk '{ print $14 + $15 }' /proc/"$NB_PID"/stat; }
+
 stop_netbootd() {
     kill -TERM "$NB_PID" 2>/dev/null
     wait_for 10 "! kill -0 $NB_PID 2>/dev/null" || { kill -KILL "$NB_PID"; fail "netbootd did not stop on SIGTERM"; }
