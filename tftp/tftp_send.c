@@ -156,7 +156,8 @@ long tftp_send_blocks(struct tftp_sender *x, const struct tftp_session *s, uint3
         per_chunk = 1;
     long sent = 0;
     for (uint32_t n = first; n <= last;) {
-        uint32_t count = last - n + 1 > per_chunk ? per_chunk : last - n + 1;
+        uint32_t run = n == first && x->gso_blocks ? x->gso_lead : per_chunk;
+        uint32_t count = last - n + 1 > run ? run : last - n + 1;
         const uint8_t *data = read_blocks(x, s, n, count, why);
         if (!data)
             return -1;
@@ -179,21 +180,37 @@ long tftp_send_blocks(struct tftp_sender *x, const struct tftp_session *s, uint3
     return sent;
 }
 
+#define GSO_RUN_BLOCKS 8
+#define GSO_LEAD_BLOCKS 4
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
 void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t windowsize)
 {
-    tx->gso_blocks = 0;
+    tx->gso_blocks = tx->gso_lead = 0;
     if (windowsize < 2)
         return;
     /* The kernel takes at most 64 segments and 64 KiB in one send. Runs of 8
      * keep the first datagrams of a window reaching the client while the
      * rest are still being cut: on a veth pair one big run measured no
-     * faster, and runs of 8 halve the server's CPU per GiB against sendmmsg. */
+     * faster, and runs of 8 halve the server's CPU per GiB against sendmmsg.
+     *
+     * A window's first run is shorter. The client sleeps until its first
+     * datagram lands, then works through the window at about 2.5 µs a
+     * block while we send the rest faster than that; the sooner it wakes,
+     * the more of its work overlaps ours. A lead of 4 (runs 4, 8, 4 for a
+     * window of 16) measured 10-15% faster than 8, 8 with atftp (6- and
+     * 8-round A/B); 1 or 2 cost more sends than they saved, 6 gained less. */
     uint32_t fit = 65000u / (4u + blksize);
-    /* cppcheck 2.10 misjudges the range of `fit` (0..16250) on these two lines. */
+    /* cppcheck 2.10 misjudges the range of `fit` (it is 0..16250). */
     // cppcheck-suppress knownConditionTrueFalse
-    if (fit >= 2)
-        // cppcheck-suppress knownConditionTrueFalse
-        tx->gso_blocks = fit < 8 ? fit : 8;
+    if (fit < 2)
+        return;
+    tx->gso_blocks = min_u32(fit, GSO_RUN_BLOCKS);
+    tx->gso_lead = min_u32(fit, GSO_LEAD_BLOCKS);
 }
 
 void tftp_sender_free(struct tftp_sender *tx)

@@ -20,6 +20,7 @@ struct tftp_sender {
     uint8_t *mem;               /* netascii: the whole converted file, sent instead */
     uint8_t *shared;            /* TFTP_SEND_BUF_BYTES, shared: valid until the next send */
     uint32_t gso_blocks;        /* blocks per UDP GSO send; 0 = sendmmsg */
+    uint32_t gso_lead;          /* blocks in the first GSO send of a burst */
     uint8_t *ahead;             /* lock-step read-ahead */
     uint64_t ahead_off;         /* file offset of ahead[0] */
     size_t ahead_len;

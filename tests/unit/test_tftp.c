@@ -1,12 +1,17 @@
 /* test_tftp.c - TFTP request parsing and negotiation, the transfer state
- * machine with injected time, netascii, and path resolution against a real
- * tree with escapes, symlinks, devices and directories. */
+ * machine with injected time, netascii, path resolution against a real
+ * tree with escapes, symlinks, devices and directories, and windows sent
+ * over loopback as UDP GSO runs. */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "test_util.h"
 #include "tftp_path.h"
+#include "tftp_send.h"
 #include "tftp_session.h"
 #include "tftp_wire.h"
 
@@ -229,6 +234,81 @@ static void test_session_rollover(void **state)
     assert_int_equal(tftp_block_offset(&s, 65536), 65535ull * 8);
 }
 
+/* GSO runs for windowed transfers: a short lead, then runs of 8, never more
+ * than fit in one 64 KiB send; none for lock-step. */
+static void test_sender_gso_runs(void **state)
+{
+    (void)state;
+    struct tftp_sender tx = { .sock = -1, .file_fd = -1 };
+    tftp_sender_setup_gso(&tx, 1468, 16);
+    assert_int_equal(tx.gso_blocks, 8);
+    assert_int_equal(tx.gso_lead, 4);
+    tftp_sender_setup_gso(&tx, 1468, 1);
+    assert_int_equal(tx.gso_blocks, 0);
+    tftp_sender_setup_gso(&tx, 21000, 4);       /* 3 blocks fit in one send */
+    assert_int_equal(tx.gso_blocks, 3);
+    assert_int_equal(tx.gso_lead, 3);
+    tftp_sender_setup_gso(&tx, 40000, 4);       /* 1 fits: block by block */
+    assert_int_equal(tx.gso_blocks, 0);
+}
+
+/* Windows of 16 and a short final window go out over loopback: every
+ * datagram arrives once, in order, with its block number and the file's
+ * bytes, whatever the runs (lead 4, then 8) cut them into. */
+static void test_sender_windows_over_loopback(void **state)
+{
+    (void)state;
+    enum { BLK = 1468, BLOCKS = 37 };
+    char path[] = "/tmp/netbootd-send-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    static uint8_t file[BLOCKS * BLK + 100];
+    for (size_t i = 0; i < sizeof file; i++)
+        file[i] = (uint8_t)(i * 7 + i / 251);
+    assert_int_equal(write(fd, file, sizeof file), (ssize_t)sizeof file);
+
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof addr;
+    int rx = socket(AF_INET, SOCK_DGRAM, 0), txs = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(rx >= 0 && txs >= 0);
+    int rcvbuf = 1 << 20;
+    setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    assert_int_equal(bind(rx, (struct sockaddr *)&addr, sizeof addr), 0);
+    assert_int_equal(getsockname(rx, (struct sockaddr *)&addr, &len), 0);
+
+    static uint8_t shared[TFTP_SEND_BUF_BYTES];
+    struct tftp_sender tx = { .sock = txs, .peer = addr, .file_fd = fd, .shared = shared };
+    tftp_sender_setup_gso(&tx, BLK, 16);
+    struct tftp_session s;
+    struct tftp_send w;
+    tftp_session_start(&s, sizeof file, BLK, 16, 1000, false, 5, false, 0, &w);
+    uint32_t expect = 1;
+    while (s.state == TFTP_SESSION_DATA) {
+        const char *why = NULL;
+        assert_int_equal(tftp_send_blocks(&tx, &s, w.first, w.last, &why), (long)(w.last - w.first + 1));
+        for (uint32_t b = w.first; b <= w.last; b++, expect++) {
+            uint8_t dgram[4 + BLK + 1];
+            ssize_t n = recv(rx, dgram, sizeof dgram, MSG_DONTWAIT);
+            uint32_t want = tftp_block_length(&s, b);
+            assert_int_equal(n, 4 + (ssize_t)want);
+            assert_int_equal(dgram[1], 3);                          /* DATA */
+            assert_int_equal((dgram[2] << 8) | dgram[3], expect);
+            assert_memory_equal(dgram + 4, file + tftp_block_offset(&s, b), want);
+        }
+        tftp_session_on_ack(&s, (uint16_t)w.last, 1, &w);
+    }
+    assert_int_equal(s.state, TFTP_SESSION_DONE);
+    assert_int_equal(tx.gso_blocks, 8);         /* loopback took GSO: the runs were used */
+    assert_int_equal(expect, BLOCKS + 2);       /* 37 full blocks and a short 38th */
+    uint8_t extra[8];
+    assert_true(recv(rx, extra, sizeof extra, MSG_DONTWAIT) < 0);
+    tx.shared = NULL;
+    tftp_sender_free(&tx);
+    close(txs);
+    close(rx);
+}
+
 static void test_netascii(void **state)
 {
     (void)state;
@@ -309,6 +389,8 @@ int main(void)
         cmocka_unit_test(test_session_window_and_rewind),
         cmocka_unit_test(test_session_retries_exhausted),
         cmocka_unit_test(test_session_rollover),
+        cmocka_unit_test(test_sender_gso_runs),
+        cmocka_unit_test(test_sender_windows_over_loopback),
         cmocka_unit_test(test_netascii),
         cmocka_unit_test(test_path_clean),
         cmocka_unit_test(test_path_open_tree),
