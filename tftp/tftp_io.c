@@ -140,10 +140,13 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
     inet_ntop(AF_INET, &x->tx.peer.sin_addr, ip, sizeof ip);
     if (ok) {
         double kib = (double)x->s.size / 1024.0;
+        char resent[48] = "";
+        if (x->s.retransmitted)
+            snprintf(resent, sizeof resent, ", %llu blocks resent",
+                     (unsigned long long)x->s.retransmitted);
         log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s", x->file, ip,
                  kib >= 10240 ? kib / 1024 : kib, kib >= 10240 ? "MiB" : "KiB", secs,
-                 x->s.blksize, x->s.windowsize,
-                 x->s.retransmitted ? ", some blocks resent" : "");
+                 x->s.blksize, x->s.windowsize, resent);
     } else if (!quiet) {
         log_warn("TFTP %s to %s failed: %s", x->file, ip, error);
     } else {
