@@ -36,6 +36,30 @@ static void next_window(struct tftp_session *s, int64_t now, struct tftp_send *o
     arm(s, now);
 }
 
+/* Send what a full window past the last acknowledged block adds beyond
+ * what is already out: nothing in flight is sent twice. */
+static void slide_window(struct tftp_session *s, int64_t now, struct tftp_send *out)
+{
+    uint64_t last = (uint64_t)s->acked + s->windowsize;
+    if (last > s->last_block)
+        last = s->last_block;
+    out->first = s->sent + 1;
+    out->last = (uint32_t)last;     /* below first: nothing new to send */
+    if (out->last > s->sent)
+        s->sent = out->last;
+    arm(s, now);
+}
+
+/* Resend from the first unacknowledged block. Until the client has
+ * acknowledged all of this burst, further gap signals only slide the window
+ * (see tftp_session.h): one resend per round trip at most. */
+static void rewind_window(struct tftp_session *s, int64_t now, struct tftp_send *out)
+{
+    s->retransmitted += s->sent - s->acked;
+    next_window(s, now, out);
+    s->rewind_mark = s->sent;
+}
+
 void tftp_session_start(struct tftp_session *s, uint64_t size, uint16_t blksize,
                         uint16_t windowsize, unsigned timeout_ms, bool backoff,
                         unsigned max_retries, bool oack, int64_t now, struct tftp_send *out)
@@ -78,22 +102,40 @@ void tftp_session_on_ack(struct tftp_session *s, uint16_t block16, int64_t now,
     }
     if (s->state != TFTP_SESSION_DATA)
         return;
-    /* Which 32-bit block is this? Only acked+1..sent are meaningful. */
+    /* Which 32-bit block is this? Only acked..sent are meaningful. */
     uint32_t distance = (uint16_t)(block16 - (uint16_t)s->acked);
-    if (distance == 0 || distance > s->sent - s->acked)
-        return;                 /* duplicate or stale ACK: never a new burst */
+    if (distance == 0) {
+        /* Lock-step: a duplicate ACK never causes a resend (Sorcerer's
+         * Apprentice). Windowed, with blocks out: the client still waits
+         * for acked+1 (it lost the window's first block) - unless this is
+         * the client re-acknowledging the blocks of our last resend that it
+         * already had, which would otherwise resend every window twice. */
+        if (s->windowsize > 1 && s->sent > s->acked && !s->rewind_mark &&
+            s->acked != s->resend_echo)
+            rewind_window(s, now, out);
+        return;
+    }
+    if (distance > s->sent - s->acked)
+        return;                 /* stale ACK: never a new burst */
     s->acked += distance;
     s->retries = 0;
     s->timeout_ms = s->base_timeout_ms;
+    if (s->rewind_mark && s->acked >= s->rewind_mark) {
+        s->rewind_mark = 0;     /* the last resent burst has arrived */
+        s->resend_echo = s->acked;
+    }
     if (s->acked >= s->last_block) {
         s->state = TFTP_SESSION_DONE;
         return;
     }
     if (s->acked < s->sent) {
-        /* RFC 7440 §4: an ACK inside the window: the client missed the next
-         * block. Resume from there (the rest of the old window is resent). */
-        s->retransmitted += s->sent - s->acked;
-        next_window(s, now, out);
+        /* An ACK inside the window: RFC 7440 §4's gap signal (resume after
+         * it), or a client that counts duplicates towards its window and
+         * so acknowledges off our window's edge after a resend. */
+        if (!s->rewind_mark)
+            rewind_window(s, now, out);
+        else
+            slide_window(s, now, out);
         return;
     }
     next_window(s, now, out);
@@ -118,8 +160,7 @@ void tftp_session_on_timeout(struct tftp_session *s, int64_t now, struct tftp_se
         arm(s, now);
         return;
     }
-    s->retransmitted += s->sent - s->acked;
-    next_window(s, now, out);
+    rewind_window(s, now, out);
 }
 
 void tftp_session_sent(struct tftp_session *s, uint32_t last)

@@ -5,10 +5,19 @@
  * 65536, so a file of more than 65535 blocks continues with block 0
  * (rollover, as tftp-hpa and dnsmasq do). With windowsize W (RFC 7440) up
  * to W blocks are in flight; an ACK for block b means every block <= b
- * arrived, and sending resumes at b + 1 (an ACK inside the window is the
- * client telling us where a gap began). A duplicate ACK never triggers a
- * resend (Sorcerer's Apprentice, RFC 1123 §4.2.3.1): only a timeout does,
- * from the first unacknowledged block, at most once per timeout. */
+ * arrived. An ACK inside the window is RFC 7440's gap signal: sending
+ * resumes at b + 1, as it does after a timeout. In lock-step a duplicate ACK
+ * never triggers a resend (Sorcerer's Apprentice, RFC 1123 §4.2.3.1); in a
+ * window, a duplicate of the last ACK with blocks out means the window's
+ * first block was lost, and resends too.
+ *
+ * Resends are bounded: after one, until the client acknowledges the whole
+ * resent burst, further gap signals only slide the window (send new blocks,
+ * nothing twice). After a resend atftp acknowledges a few blocks short of
+ * our window's edge (it appears to count duplicates towards its window);
+ * answering each such ACK with a resend kept it misaligned for the rest of
+ * the transfer and resent ~40% of the file at 2% loss. A real second gap
+ * inside a resent burst is then recovered by the timeout. */
 #ifndef NETBOOTD_TFTP_SESSION_H
 #define NETBOOTD_TFTP_SESSION_H
 
@@ -36,6 +45,8 @@ struct tftp_session {
     unsigned retries, max_retries;
     int64_t deadline_ms;    /* when the timeout fires */
     uint64_t retransmitted; /* blocks sent more than once (for logs/bench) */
+    uint32_t rewind_mark;   /* after a resend: its last block; 0 = resends allowed */
+    uint32_t resend_echo;   /* the ACK that completed the last resend */
 };
 
 /* What the I/O shell must do now. */
