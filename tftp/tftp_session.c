@@ -24,18 +24,6 @@ static void arm(struct tftp_session *s, int64_t now)
     s->deadline_ms = now + s->timeout_ms;
 }
 
-/* Send the window that starts after the last acknowledged block. */
-static void next_window(struct tftp_session *s, int64_t now, struct tftp_send *out)
-{
-    uint64_t last = (uint64_t)s->acked + s->windowsize;
-    if (last > s->last_block)
-        last = s->last_block;
-    out->first = s->acked + 1;
-    out->last = (uint32_t)last;
-    s->sent = out->last;
-    arm(s, now);
-}
-
 /* Send what a full window past the last acknowledged block adds beyond
  * what is already out: nothing in flight is sent twice. */
 static void slide_window(struct tftp_session *s, int64_t now, struct tftp_send *out)
@@ -48,6 +36,14 @@ static void slide_window(struct tftp_session *s, int64_t now, struct tftp_send *
     if (out->last > s->sent)
         s->sent = out->last;
     arm(s, now);
+}
+
+/* Send the whole window that starts after the last acknowledged block,
+ * treating anything still in flight as lost. */
+static void next_window(struct tftp_session *s, int64_t now, struct tftp_send *out)
+{
+    s->sent = s->acked;
+    slide_window(s, now, out);
 }
 
 /* Resend from the first unacknowledged block. Until the client has

@@ -204,6 +204,13 @@ static void test_session_window_and_rewind(void **state)
     assert_int_equal(s.state, TFTP_SESSION_DONE);
 }
 
+/* The session asked the shell to send blocks first..last. */
+static void expect_send(const struct tftp_send *w, uint32_t first, uint32_t last)
+{
+    assert_int_equal(w->first, first);
+    assert_int_equal(w->last, last);
+}
+
 /* Windowed loss handling: a duplicate of the last ACK is a gap at the
  * window's first block; resends come at most once until the resent burst is
  * acknowledged, and ACKs off the window's edge after a resend (atftp counts
@@ -216,19 +223,16 @@ static void test_session_window_loss(void **state)
     tftp_session_start(&s, 200 * 1468, 1468, 16, 1000, false, 5, false, 0, &w);
     assert_int_equal(w.last, 16);
     tftp_session_on_ack(&s, 16, 1, &w);
-    assert_int_equal(w.first, 17);
-    assert_int_equal(w.last, 32);
+    expect_send(&w, 17, 32);
     /* Block 17 lost: the client repeats ACK 16. Resend 17..32, once. */
     tftp_session_on_ack(&s, 16, 2, &w);
-    assert_int_equal(w.first, 17);
-    assert_int_equal(w.last, 32);
+    expect_send(&w, 17, 32);
     assert_int_equal(s.retransmitted, 16);
     tftp_session_on_ack(&s, 16, 3, &w);
     assert_true(w.first > w.last);
     /* The resent burst arrives: back to plain windows. */
     tftp_session_on_ack(&s, 32, 4, &w);
-    assert_int_equal(w.first, 33);
-    assert_int_equal(w.last, 48);
+    expect_send(&w, 33, 48);
     /* The client re-acknowledges the resent blocks it already had: an echo
      * of our resend, not a gap (else every window would go out twice). */
     tftp_session_on_ack(&s, 32, 5, &w);
@@ -236,31 +240,26 @@ static void test_session_window_loss(void **state)
     assert_int_equal(s.retransmitted, 16);
     /* The tail of that window is lost: the timeout resends 33..48. */
     tftp_session_on_timeout(&s, 1004, &w);
-    assert_int_equal(w.first, 33);
-    assert_int_equal(w.last, 48);
+    expect_send(&w, 33, 48);
     assert_int_equal(s.retransmitted, 32);
     /* The client counted 4 duplicates and acknowledges 44: slide to 60
      * without resending 45..48, which are on their way. */
     tftp_session_on_ack(&s, 44, 1005, &w);
-    assert_int_equal(w.first, 49);
-    assert_int_equal(w.last, 60);
+    expect_send(&w, 49, 60);
     assert_int_equal(s.retransmitted, 32);
     /* Past the resent burst, a gap signal resends again (RFC 7440). */
     tftp_session_on_ack(&s, 52, 1006, &w);
-    assert_int_equal(w.first, 53);
-    assert_int_equal(w.last, 68);
+    expect_send(&w, 53, 68);
     assert_int_equal(s.retransmitted, 40);
     /* A second gap inside that burst only slides; nothing new fits yet. */
     tftp_session_on_ack(&s, 54, 1007, &w);
-    assert_int_equal(w.first, 69);
-    assert_int_equal(w.last, 70);
+    expect_send(&w, 69, 70);
     tftp_session_on_ack(&s, 54, 1008, &w);     /* repeated: still no resend */
     assert_true(w.first > w.last);
     assert_int_equal(s.retransmitted, 40);
     /* ... and the timeout recovers it. */
     tftp_session_on_timeout(&s, 2008, &w);
-    assert_int_equal(w.first, 55);
-    assert_int_equal(w.last, 70);
+    expect_send(&w, 55, 70);
 
     /* Lock-step: a duplicate ACK never resends (Sorcerer's Apprentice). */
     tftp_session_start(&s, 10 * 512, 512, 1, 1000, false, 5, false, 0, &w);
