@@ -10,7 +10,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,7 @@ struct tftp_xfer {
     uint8_t oack[256];
     size_t oack_len;
     uint64_t start_ms;
+    bool final_sent;            /* the last block went out at least once */
     bool finished;
     char file[TFTP_MAX_FILENAME + 1];
 };
@@ -144,9 +147,9 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
         if (x->s.retransmitted)
             snprintf(resent, sizeof resent, ", %llu blocks resent",
                      (unsigned long long)x->s.retransmitted);
-        log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s", x->file, ip,
+        log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s%s%s", x->file, ip,
                  kib >= 10240 ? kib / 1024 : kib, kib >= 10240 ? "MiB" : "KiB", secs,
-                 x->s.blksize, x->s.windowsize, resent);
+                 x->s.blksize, x->s.windowsize, resent, error ? "; " : "", error ? error : "");
     } else if (!quiet) {
         log_warn("TFTP %s to %s failed: %s", x->file, ip, error);
     } else {
@@ -156,7 +159,7 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
         struct tftp_transfer_report r = {
             .client_ip = ntohl(x->tx.peer.sin_addr.s_addr), .client_port = ntohs(x->tx.peer.sin_port),
             .file = x->file, .bytes = ok ? x->s.size : (uint64_t)x->s.acked * x->s.blksize,
-            .seconds = secs, .ok = ok, .error = error, .blksize = x->s.blksize,
+            .seconds = secs, .ok = ok, .error = ok ? NULL : error, .blksize = x->s.blksize,
             .windowsize = x->s.windowsize };
         srv->report(&r, srv->ctx);
     }
@@ -176,6 +179,8 @@ static void send_blocks(struct tftp_xfer *x, uint32_t first, uint32_t last)
         xfer_finish(x, false, why, false);
     } else if ((uint32_t)sent < last - first + 1) {
         tftp_session_sent(&x->s, first + (uint32_t)sent - 1);
+    } else if (last == x->s.last_block) {
+        x->final_sent = true;
     }
 }
 
@@ -317,6 +322,60 @@ static void busy_poll_closed_cb(uv_handle_t *h)
     maybe_free_server(srv);
 }
 
+/* IP_RECVERR queues the ICMP errors our sends provoke on the transfer
+ * socket. Port unreachable for the client's own address and port means its
+ * socket is closed: no retry can reach it. Anything else (host unreachable
+ * while ARP retries, an error for an ERROR 5 sent to a stray port) changes
+ * nothing: the timeout goes on resending. Drains the queue and the socket's
+ * pending error, so the level-triggered poll stops reporting it. */
+static bool client_port_closed(struct tftp_xfer *x)
+{
+    bool closed = false;
+    for (int i = 0; i < 16; i++) {
+        struct sockaddr_in dst;
+        uint8_t data[64];
+        union {
+            char buf[CMSG_SPACE(sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in))];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = { data, sizeof data };
+        struct msghdr msg = { .msg_name = &dst, .msg_namelen = sizeof dst, .msg_iov = &iov,
+                              .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof control.buf };
+        if (recvmsg(x->tx.sock, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+            break;
+        bool to_peer = msg.msg_namelen >= sizeof dst && dst.sin_family == AF_INET &&
+                       dst.sin_addr.s_addr == x->tx.peer.sin_addr.s_addr &&
+                       dst.sin_port == x->tx.peer.sin_port;
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+            if (cm->cmsg_level != IPPROTO_IP || cm->cmsg_type != IP_RECVERR)
+                continue;
+            struct sock_extended_err ee;
+            memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+            if (to_peer && ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == ICMP_DEST_UNREACH &&
+                ee.ee_code == ICMP_PORT_UNREACH)
+                closed = true;
+        }
+    }
+    int err;
+    socklen_t len = sizeof err;
+    (void)getsockopt(x->tx.sock, SOL_SOCKET, SO_ERROR, &err, &len);
+    return closed;
+}
+
+/* The client closed its port. TFTP clients close only when done or giving
+ * up; after our last block went out that is nearly always a client whose
+ * final ACK was lost (tftp-hpa and atftp exit right after sending it): the
+ * transfer counts as sent. Before that, the client went away mid-transfer,
+ * and the transfer is reclaimed now instead of after every retry. */
+static void client_left(struct tftp_xfer *x)
+{
+    if (x->final_sent)
+        xfer_finish(x, true, "the client left before its last ACK arrived", false);
+    else
+        xfer_finish(x, false, "the client went away (its port is closed)", false);
+}
+
 /* A transfer's socket is readable. Its client has at most one ACK in
  * flight, so read one datagram and return to the loop (the poll is
  * level-triggered: it fires again if more is queued). A uv_udp_t would try
@@ -329,7 +388,14 @@ static void xfer_readable(uv_poll_t *h, int status, int events)
     if (x->finished)
         return;
     if (status < 0) {
-        xfer_finish(x, false, uv_strerror(status), false);
+        /* libuv reports POLLERR as UV_EBADF and stops the poll: with
+         * IP_RECVERR that is an ICMP error for one of our sends. */
+        if (client_port_closed(x)) {
+            client_left(x);
+            return;
+        }
+        if (uv_poll_start(&x->poll, UV_READABLE, xfer_readable) < 0)
+            xfer_finish(x, false, uv_strerror(status), false);
         return;
     }
     struct sockaddr_in from;
@@ -453,6 +519,10 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
      * have a smaller one, fragment rather than fail every send. */
     int pmtu = IP_PMTUDISC_DONT;
     setsockopt(x->tx.sock, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    /* ICMP errors for our sends: tells a client that closed its port (see
+     * client_port_closed). */
+    int on = 1;
+    setsockopt(x->tx.sock, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
 
     uv_poll_init_socket(srv->loop, &x->poll, x->tx.sock);
     uv_timer_init(srv->loop, &x->timer);

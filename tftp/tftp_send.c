@@ -137,8 +137,9 @@ static int send_gso(struct tftp_sender *x, uint16_t blksize, struct iovec (*iov)
             return (int)count;
         if (errno == EINTR)
             continue;
-        if (errno == EAGAIN || errno == ENOBUFS)
-            return 0;   /* the timeout resends from here */
+        if (errno == EAGAIN || errno == ENOBUFS || errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+            errno == ENETUNREACH)
+            return 0;   /* full, or an ICMP error reported here: the timeout resends */
         return -1;      /* EIO, EINVAL, EMSGSIZE: no GSO on this path */
     }
 }

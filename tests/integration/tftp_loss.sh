@@ -21,7 +21,7 @@ ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
 mkdir -p "$LAB_TMP/tftproot"
 head -c 2000000 /dev/urandom > "$LAB_TMP/tftproot/window.bin"
 head -c 60000 /dev/urandom > "$LAB_TMP/tftproot/small.bin"
-head -c 200000 /dev/urandom > "$LAB_TMP/tftproot/medium.bin"
+head -c 100000 /dev/urandom > "$LAB_TMP/tftproot/medium.bin"
 NB_LOG_LEVEL=info start_netbootd
 
 ip netns exec "$LAB_CLI" nft -f - <<'EOF' || fail "nft rules for the client side"
@@ -56,8 +56,9 @@ inns timeout 120 atftp --option "blksize 1468" --option "windowsize 16" -g -r wi
 [ "$(sum "$D/window.bin")" = "$(sum "$LAB_TMP/tftproot/window.bin")" ] || fail "atftp: bytes differ"
 wire=$(counter "$LAB_CLI" data bytes)
 dropped=$(counter "$LAB_CLI" data_dropped packets)
-# atftp exits on sending its last ACK; the server logs when that arrives
-wait_log "$NB_LOG" "TFTP sent window.bin to 192.0.2.2" 5 || fail "no log line for the windowed transfer"
+# atftp exits on sending its last ACK; the server logs when that arrives,
+# or, should it be lost, when the resent last block meets the closed port
+wait_log "$NB_LOG" "TFTP sent window.bin to 192.0.2.2" 10 || fail "no log line for the windowed transfer"
 line=$(grep "TFTP sent window.bin to 192.0.2.2" "$NB_LOG")
 resent=$(sed -n 's/.*, \([0-9]*\) blocks resent.*/\1/p' <<< "$line")
 resent=${resent:-0}
@@ -78,11 +79,53 @@ echo "result: atftp windowsize 16 intact under loss, resends bounded"
 inns timeout 120 tftp 192.0.2.1 -m binary -c get small.bin "$D/small.bin" || fail "tftp-hpa failed under loss"
 [ "$(sum "$D/small.bin")" = "$(sum "$LAB_TMP/tftproot/small.bin")" ] || fail "tftp-hpa: bytes differ"
 echo "result: tftp-hpa (lock-step 512) intact under loss"
+# curl asks for timeout 6 (RFC 2349), so each packet lost costs it 6 s
 inns timeout 120 curl -s --tftp-blksize 1468 -o "$D/medium.bin" tftp://192.0.2.1/medium.bin ||
     fail "curl failed under loss"
 [ "$(sum "$D/medium.bin")" = "$(sum "$LAB_TMP/tftproot/medium.bin")" ] || fail "curl: bytes differ"
 echo "result: curl blksize 1468 intact under loss"
 grep "TFTP sent" "$NB_LOG" | sed 's/^/log: /'
+
+# The final ACK lost: tftp-hpa exits right after sending it, so the last
+# block, resent, meets a closed port. The ICMP port unreachable tells the
+# server the client has left: the transfer is logged as sent at once, not
+# failed after every retry (1+2+4+8+16+16 s).
+ip netns exec "$LAB_CLI" nft delete table inet loss
+ip netns exec "$LAB_SRV" nft delete table inet loss
+# 60000 bytes in 512-byte blocks: the last is block 118 (0x76); an ACK's
+# UDP payload is opcode 4 and the block number
+ip netns exec "$LAB_SRV" nft -f - <<'EOF' || fail "nft rule for the last ACK"
+table inet lastack {
+    counter dropped { }
+    chain input {
+        type filter hook input priority 0;
+        ip saddr 192.0.2.2 udp dport != 69 @th,64,32 0x00040076 counter name dropped drop
+    }
+}
+EOF
+rm -f "$D/small.bin"
+inns timeout 30 tftp 192.0.2.1 -m binary -c get small.bin "$D/small.bin" || fail "tftp-hpa failed (last ACK lost)"
+[ "$(sum "$D/small.bin")" = "$(sum "$LAB_TMP/tftproot/small.bin")" ] || fail "tftp-hpa: bytes differ (last ACK lost)"
+wait_log "$NB_LOG" "the client left before its last ACK arrived" 5 ||
+    fail "last ACK lost: no 'sent' line within 5 s; $(grep small.bin "$NB_LOG" | tail -1)"
+[ "$(ip netns exec "$LAB_SRV" nft list counter inet lastack dropped | awk '$1 == "packets" { print $2 }')" -ge 1 ] ||
+    fail "the last ACK was not dropped: the check tested nothing"
+echo "result: last ACK lost: $(grep "the client left before" "$NB_LOG" | sed 's/^[a-z]*: //')"
+
+# A client that vanishes mid-transfer is reclaimed by its closed port, not
+# after the retries: atftp windowed, 2 MB, killed while every ACK past
+# block 100 is dropped (so the transfer cannot finish first).
+ip netns exec "$LAB_SRV" nft add rule inet lastack input ip saddr 192.0.2.2 udp dport != 69 \
+    @th,64,16 4 @th,80,16 gt 100 drop
+ip netns exec "$LAB_CLI" atftp --option "blksize 1468" --option "windowsize 16" -g -r window.bin \
+    -l "$D/gone.bin" 192.0.2.1 >/dev/null 2>&1 &
+client=$!
+sleep 0.5
+# SIGKILL: a machine switched off sends no ERROR (atftp on SIGTERM does)
+kill -KILL "$client" 2>/dev/null; wait "$client" 2>/dev/null
+wait_log "$NB_LOG" "the client went away" 5 ||
+    fail "vanished client not reclaimed within 5 s; $(grep window.bin "$NB_LOG" | tail -1)"
+echo "result: vanished client reclaimed: $(grep "the client went away" "$NB_LOG" | sed 's/^[a-z]*: //')"
 
 stop_netbootd
 lab_down
