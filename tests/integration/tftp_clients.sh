@@ -142,6 +142,38 @@ t1=$(nb_cpu_ticks)
 echo "measured: slow lock-step client (3 MB, 0.5 ms per ACK): daemon CPU $((t1 - t0)) ticks"
 [ $((t1 - t0)) -le 26 ] || fail "daemon used $((t1 - t0)) CPU ticks for a slow client: polling in vain"
 
+# A windowed client that takes 3 ms over each window: the poll follows a
+# transfer's gap between ACKs only up to 4x tftp.busy-poll (200 us), so here
+# it polls 50 us, misses and pauses. Following the gap (4.5 ms of polling per
+# window) would keep the server's core busy for the whole 0.4 s: ~40 ticks.
+t0=$(nb_cpu_ticks)
+inns timeout 30 /usr/bin/python3 - <<'PY' || fail "slow windowed client"
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+s.sendto(b"\0\x01sub/medium.bin\0octet\0blksize\x001468\0windowsize\x0016\0", ("192.0.2.1", 69))
+d, peer = s.recvfrom(2048)
+assert d[:2] == b"\0\x06", d[:4]
+s.sendto(b"\0\x04\0\0", peer)
+got, expect, in_window = 0, 1, 0
+while True:
+    d, _ = s.recvfrom(2048)
+    assert d[:2] == b"\0\x03", d[:4]
+    if int.from_bytes(d[2:4], "big") != expect & 0xffff:
+        continue
+    got += len(d) - 4; expect += 1; in_window += 1
+    last = len(d) < 1472
+    if in_window == 16 or last:
+        time.sleep(0.003)
+        s.sendto(b"\0\x04" + d[2:4], peer)
+        in_window = 0
+    if last:
+        break
+assert got == 3000000, got
+PY
+t1=$(nb_cpu_ticks)
+echo "measured: slow windowed client (3 MB, window 16, 3 ms per window): daemon CPU $((t1 - t0)) ticks"
+[ $((t1 - t0)) -le 20 ] || fail "daemon used $((t1 - t0)) CPU ticks for a slow windowed client: polling in vain"
+
 # Busy polling (tftp.busy-poll, on by default) stops with the last lock-step
 # transfer: an idle daemon uses no CPU.
 sleep 0.5
