@@ -134,6 +134,15 @@ static void xfer_handle_closed(uv_handle_t *h)
     maybe_free_server(srv);
 }
 
+/* Is `a` this transfer's client: its address and its port (TID)? */
+static bool is_client(const struct tftp_xfer *x, const struct sockaddr_in *a)
+{
+    return a->sin_family == AF_INET && a->sin_addr.s_addr == x->tx.peer.sin_addr.s_addr &&
+           a->sin_port == x->tx.peer.sin_port;
+}
+
+/* End the transfer: one log line and one report. `error` says why it
+ * failed, or, when ok, is an optional note appended to the log line. */
 static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quiet)
 {
     if (x->finished)
@@ -238,8 +247,7 @@ static void rx_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
                         const struct sockaddr_in *from)
 {
-    if (from->sin_family != AF_INET || from->sin_addr.s_addr != x->tx.peer.sin_addr.s_addr ||
-        from->sin_port != x->tx.peer.sin_port) {
+    if (!is_client(x, from)) {
         /* RFC 1350 §4: a packet from a wrong TID gets ERROR 5; the transfer
          * itself goes on undisturbed. */
         send_error_fd(x->tx.sock, from, TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
@@ -375,9 +383,7 @@ static bool client_port_closed(struct tftp_xfer *x)
                               .msg_controllen = sizeof control.buf };
         if (recvmsg(x->tx.sock, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
             break;
-        bool to_peer = msg.msg_namelen >= sizeof dst && dst.sin_family == AF_INET &&
-                       dst.sin_addr.s_addr == x->tx.peer.sin_addr.s_addr &&
-                       dst.sin_port == x->tx.peer.sin_port;
+        bool to_peer = msg.msg_namelen >= sizeof dst && is_client(x, &dst);
         for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
             if (cm->cmsg_level != IPPROTO_IP || cm->cmsg_type != IP_RECVERR)
                 continue;

@@ -95,11 +95,11 @@ ip netns exec "$LAB_SRV" nft delete table inet loss
 # 60000 bytes in 512-byte blocks: the last is block 118 (0x76); an ACK's
 # UDP payload is opcode 4 and the block number
 ip netns exec "$LAB_SRV" nft -f - <<'EOF' || fail "nft rule for the last ACK"
-table inet lastack {
-    counter dropped { }
+table inet loss {
+    counter last_ack_dropped { }
     chain input {
         type filter hook input priority 0;
-        ip saddr 192.0.2.2 udp dport != 69 @th,64,32 0x00040076 counter name dropped drop
+        ip saddr 192.0.2.2 udp dport != 69 @th,64,32 0x00040076 counter name last_ack_dropped drop
     }
 }
 EOF
@@ -108,14 +108,14 @@ inns timeout 30 tftp 192.0.2.1 -m binary -c get small.bin "$D/small.bin" || fail
 [ "$(sum "$D/small.bin")" = "$(sum "$LAB_TMP/tftproot/small.bin")" ] || fail "tftp-hpa: bytes differ (last ACK lost)"
 wait_log "$NB_LOG" "the client left before its last ACK arrived" 5 ||
     fail "last ACK lost: no 'sent' line within 5 s; $(grep small.bin "$NB_LOG" | tail -1)"
-[ "$(ip netns exec "$LAB_SRV" nft list counter inet lastack dropped | awk '$1 == "packets" { print $2 }')" -ge 1 ] ||
+[ "$(counter "$LAB_SRV" last_ack_dropped packets)" -ge 1 ] ||
     fail "the last ACK was not dropped: the check tested nothing"
 echo "result: last ACK lost: $(grep "the client left before" "$NB_LOG" | sed 's/^[a-z]*: //')"
 
 # A client that vanishes mid-transfer is reclaimed by its closed port, not
 # after the retries: atftp windowed, 2 MB, killed while every ACK past
 # block 100 is dropped (so the transfer cannot finish first).
-ip netns exec "$LAB_SRV" nft add rule inet lastack input ip saddr 192.0.2.2 udp dport != 69 \
+ip netns exec "$LAB_SRV" nft add rule inet loss input ip saddr 192.0.2.2 udp dport != 69 \
     @th,64,16 4 @th,80,16 gt 100 drop
 ip netns exec "$LAB_CLI" atftp --option "blksize 1468" --option "windowsize 16" -g -r window.bin \
     -l "$D/gone.bin" 192.0.2.1 >/dev/null 2>&1 &
