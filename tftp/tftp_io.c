@@ -371,7 +371,7 @@ static bool client_port_closed(struct tftp_xfer *x)
 {
     bool closed = false;
     for (int i = 0; i < 16; i++) {
-        struct sockaddr_in dst;
+        struct sockaddr_in dst = { 0 };
         uint8_t data[64];
         union {
             char buf[CMSG_SPACE(sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in))];
