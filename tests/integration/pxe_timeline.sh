@@ -58,5 +58,9 @@ for name in plain vnet; do
         grep -qF -- "$want" <<< "$out" || { echo "FAIL $name: no line '$want' in:"; echo "$out"; fail=1; }
     done
 done
+# Given the VM's start, when the first DHCP packet and the last TFTP datagram came.
+want="measured: from the VM's start: first DHCP packet 0.50 s, last TFTP datagram 4.60 s"
+grep -qF -- "$want" <<< "$(scripts/pxe-timeline "$work/plain.pcap" 999.5)" ||
+    { echo "FAIL: no line '$want'"; fail=1; }
 [ "$fail" = 0 ] && echo "result: pxe-timeline reads plain and vnet-header captures alike"
 exit "$fail"
