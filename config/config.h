@@ -116,6 +116,10 @@ struct config {
     struct config_tftp tftp;
     struct config_leases leases;
     char *user;                 /* drop privileges to this user; default "netbootd" if it exists else "nobody" */
+    /* Answer IPv6 router solicitations with an advertisement that offers
+     * nothing (ra_io.c): iPXE waits ~13 s for IPv6 autoconfiguration on a
+     * link without an IPv6 router. Default off. */
+    bool answer_router_solicitations;
 };
 
 /* Problems found while loading. Each message is complete and ready to print:

@@ -504,7 +504,7 @@ static void set_defaults(struct config *cfg)
 static void load_root(struct cfg_ctx *c, const struct ynode *root)
 {
     static const char *const keys[] = { "interfaces", "subnets", "hosts", "boot", "options",
-        "tftp", "leases", "user", NULL };
+        "tftp", "leases", "user", "answer-router-solicitations", NULL };
     struct config *cfg = c->cfg;
     const struct ynode *x;
 
@@ -531,6 +531,8 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
         load_leases(c, x, &cfg->leases);
     if ((x = ytree_get(root, "user")))
         cfg_string(c, x, "user", &cfg->user);
+    if ((x = ytree_get(root, "answer-router-solicitations")))
+        cfg_bool(c, x, "answer-router-solicitations", &cfg->answer_router_solicitations);
     if (!cfg->leases.file)
         cfg->leases.file = strdup("/var/lib/netbootd/leases");
 }

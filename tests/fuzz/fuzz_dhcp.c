@@ -1,7 +1,9 @@
 /* fuzz_dhcp.c - DHCP decode -> decide -> encode -> decode again.
  * Any datagram must be refused or answered with a reply our own decoder
  * accepts, within the client's size budget; the pool never hands one
- * address to two clients (checked by the allocator's own invariants). */
+ * address to two clients (checked by the allocator's own invariants).
+ * The same bytes also go through the IPv6 router solicitation check, the
+ * other thing netbootd reads from the served links. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "config.h"
 #include "dhcp_server.h"
 #include "dhcp_wire.h"
+#include "ra_wire.h"
 
 static struct config *cfg;
 static struct lease_pool *pool;
@@ -41,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         config_diag_free(&diag);
         pool = lease_pool_new(cfg);
     }
+    if (ra_solicitation_valid(data, size, 255, size & 1, &why) && (size < 8 || data[0] != 133))
+        abort();                        /* "valid" but not a solicitation */
     if (dhcp_wire_decode(data, size, &msg, &why) < 0)
         return 0;
     struct dhcp_ingress in = { 2, "tap0", 0xc0000201u, 0xffffff00u };

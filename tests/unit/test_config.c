@@ -54,6 +54,7 @@ static void test_full_model(void **state)
     assert_int_equal(s->lease_time, 600);
     assert_int_equal(s->max_lease_time, 7200);
     assert_true(s->bootp);
+    assert_false(cfg->answer_router_solicitations);     /* off unless asked for */
     assert_int_equal(cfg->n_hosts, 1);
     assert_int_equal(cfg->hosts[0].boot_index, 1);
     assert_int_equal(cfg->n_boot, 2);
@@ -138,13 +139,15 @@ static void test_wrong_types(void **state)
     const char *want[] = {
         "pxe.yaml:4:12: subnets[0].bootp: expected true or false, not 'maybe'",
         "pxe.yaml:5:37: tftp.max-block-size: expected an integer between 8 and 65464, not '70000'",
-        "pxe.yaml:7:12: boot[0].match: expected a mapping" };
+        "pxe.yaml:7:12: boot[0].match: expected a mapping",
+        "pxe.yaml:8:30: answer-router-solicitations: expected true or false, not 'yes please'" };
     expect_errors("interfaces: [tap0]\nsubnets:\n"
                   "  - subnet: 192.0.2.0/24\n"
                   "    bootp: maybe\n"
                   "tftp: { root: /tmp, max-block-size: 70000 }\n"
                   "boot:\n"
-                  "  - match: [bios]\n", NULL, 0, want, 3);
+                  "  - match: [bios]\n"
+                  "answer-router-solicitations: yes please\n", NULL, 0, want, 4);
 }
 
 static void test_lease_time_bounds(void **state)
@@ -240,13 +243,15 @@ static void test_set_overrides(void **state)
         "leases.on-event=logger -t netbootd",
         "subnets[1]={ subnet: 198.51.100.0/24 }",
         "tftp.busy-poll=0",
+        "answer-router-solicitations=true",
     };
-    struct config *cfg = load_profile(full_profile, sets, 7);
+    struct config *cfg = load_profile(full_profile, sets, 8);
     assert_int_equal(cfg->n_interfaces, 2);
     assert_string_equal(cfg->interfaces[0], "eth1");
     assert_int_equal(cfg->subnets[0].range_start, IP(192, 0, 2, 10));
     assert_int_equal(cfg->tftp.max_window_size, 16);
     assert_int_equal(cfg->tftp.busy_poll_us, 0);
+    assert_true(cfg->answer_router_solicitations);
     assert_string_equal(cfg->leases.on_event, "logger -t netbootd");
     assert_int_equal(cfg->n_subnets, 2);
     assert_int_equal(cfg->subnets[1].network, IP(198, 51, 100, 0));
