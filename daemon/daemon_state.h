@@ -14,6 +14,7 @@ struct lease_store;
 struct hooks;
 struct dhcp_io;
 struct tftp_server;
+struct ra_io;
 
 struct netbootd {
     uv_loop_t *loop;
@@ -26,6 +27,7 @@ struct netbootd {
     struct hooks *hooks;
     struct dhcp_io *dhcp;
     struct tftp_server *tftp;
+    struct ra_io *ra;           /* NULL unless answer-router-solicitations */
     uv_timer_t expire_timer;
     uv_signal_t sigint, sigterm, sighup;
     bool stopping;

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "privdrop.h"
+#include "ra_io.h"
 #include "tftp_io.h"
 
 #define EXPIRE_INTERVAL_MS 2000
@@ -124,6 +125,11 @@ int netbootd_start(struct netbootd *nb)
             return err;
         }
     }
+    err = ra_io_start(nb->loop, cfg, &nb->ra);
+    if (err < 0) {
+        log_error("IPv6 router solicitations: %s", strerror(-err));
+        return err;
+    }
     /* Everything privileged is done: sockets bound, files open. */
     char *dir = NULL;
     const char *writable[2] = { NULL, NULL };
@@ -159,6 +165,8 @@ int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
         tftp_server_reload(nb->tftp, fresh);
     else if (nb->tftp || fresh->tftp.enabled)
         log_warn("SIGHUP: enabling or disabling TFTP takes effect at the next restart");
+    if (fresh->answer_router_solicitations != nb->cfg->answer_router_solicitations)
+        log_warn("SIGHUP: answer-router-solicitations takes effect at the next restart");
     /* Keep the old leases.file path: the journal stays where it is. */
     free(fresh->leases.file);
     fresh->leases.file = strdup(nb->cfg->leases.file);
@@ -176,6 +184,8 @@ void netbootd_stop(struct netbootd *nb)
     if (nb->tftp)
         tftp_server_stop(nb->tftp);
     nb->tftp = NULL;
+    ra_io_stop(nb->ra);
+    nb->ra = NULL;
     /* Pending lease writes are flushed and held ACKs dropped. */
     lease_store_close(nb->store);
     nb->store = NULL;

@@ -1,0 +1,60 @@
+#!/bin/bash
+# answer-router-solicitations: a router solicitation on a served interface
+# gets an advertisement that offers nothing (router lifetime 0, no M/O, no
+# prefix, our MAC), unicast to the host, with hop limit 255 - also after
+# netbootd dropped root. A solicitation with another hop limit is ignored.
+# Once a real router advertises on the link netbootd stops answering there.
+# Without the key nothing answers.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/netns.sh
+. tests/lib/daemon.sh
+lab_need_root
+lab_up rs
+chmod 755 "$LAB_TMP"        # the unprivileged daemon keeps its lease folder here
+inns() { ip netns exec "$LAB_CLI" "$@"; }
+# The client's own kernel solicits on link-up; keep it quiet so that every
+# advertisement seen here answers the script's solicitation.
+inns sysctl -qw net.ipv6.conf.cli0.router_solicitations=0
+wait_for 10 "ip -n $LAB_CLI -6 addr show dev cli0 scope link | grep -q inet6 &&
+             ! ip -n $LAB_CLI -6 addr show dev cli0 | grep -q tentative &&
+             ! ip -n $LAB_SRV -6 addr show dev srv0 | grep -q tentative" ||
+    fail "no usable IPv6 link-local addresses on the veth pair"
+srv_mac=$(ip netns exec "$LAB_SRV" cat /sys/class/net/srv0/address | tr -d ':')
+cli_ll=$(ip -n "$LAB_CLI" -6 addr show dev cli0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+solicit() { inns timeout 10 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 solicit "$@"; }
+
+# Off by default.
+start_netbootd
+out=$(solicit --wait 1.5)
+[ "$out" = "no ra" ] || fail "an advertisement without answer-router-solicitations: $out"
+grep -q "answering router solicitations" "$NB_LOG" && fail "answering although not configured"
+stop_netbootd
+echo "result: off by default"
+
+# On, running as nobody.
+start_netbootd --set answer-router-solicitations=true --set user=nobody
+grep -q "IPv6: answering router solicitations on srv0" "$NB_LOG" || { cat "$NB_LOG"; fail "no start line"; }
+[ "$(awk '/^Uid:/ {print $2}' /proc/$NB_PID/status)" = "$(id -u nobody)" ] || fail "did not drop root"
+out=$(solicit --wait 2)
+echo "$out"
+want="to $cli_ll hops=255 lifetime=0 flags=0 options=1:$srv_mac"
+[ "$(grep -c '^ra from fe80::' <<< "$out")" = 1 ] || fail "want one advertisement from a link-local address: $out"
+grep -qF "$want" <<< "$out" || fail "want '$want'"
+wait_log "$NB_LOG" "answered the router solicitation of $cli_ll on srv0" 5 || fail "answer not logged"
+echo "result: solicitation answered by the empty advertisement, unicast, hop limit 255, after dropping root"
+
+out=$(solicit --hop-limit 64 --wait 1.5)
+[ "$out" = "no ra" ] || fail "answered a solicitation with hop limit 64: $out"
+wait_log "$NB_LOG" "ignored a router solicitation from $cli_ll on srv0: hop limit is not 255" 5 ||
+    fail "routed solicitation not logged"
+echo "result: a solicitation with hop limit 64 ignored"
+
+inns timeout 10 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 advertise >/dev/null ||
+    fail "could not send a router advertisement"
+wait_log "$NB_LOG" "IPv6: router $cli_ll advertises on srv0: no longer answering" 5 ||
+    { cat "$NB_LOG"; fail "the other router went unnoticed"; }
+out=$(solicit --wait 1.5)
+[ "$out" = "no ra" ] || fail "still answering next to a real router: $out"
+stop_netbootd
+echo "result: quiet once another router advertises"
