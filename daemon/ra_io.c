@@ -16,6 +16,7 @@
 #include "ra_wire.h"
 
 #define MAX_RA_DELAY_MS 500         /* RFC 4861 §10 MAX_RA_DELAY_TIME */
+#define STARTUP_LISTEN_MS 1000      /* no answers before a router could answer our own solicitation */
 #define MIN_MULTICAST_GAP_MS 3000   /* MIN_DELAY_BETWEEN_RAS, for answers to :: */
 #define PENDING_MAX 16              /* hosts waiting for one delayed answer */
 #define READS_PER_WAKEUP 32
@@ -31,6 +32,7 @@ struct ra_link {
     struct in6_addr pending[PENDING_MAX];   /* who the delayed answer goes to */
     size_t n_pending;
     uint64_t last_multicast_ms;
+    uint64_t answer_from_ms;    /* loop time before which nothing is answered */
     bool router_seen;       /* a real IPv6 router advertises here: stay quiet */
     struct log_ratelimit rl_bad;
 };
@@ -91,8 +93,12 @@ static void solicited(struct ra_link *l, const struct in6_addr *from)
     if (l->n_pending == PENDING_MAX)
         return;             /* a flood: the hosts ask again */
     l->pending[l->n_pending++] = *to;
-    if (!uv_is_active((const uv_handle_t *)&l->delay))
-        uv_timer_start(&l->delay, delay_cb, arc4random_uniform(MAX_RA_DELAY_MS + 1), 0);
+    if (!uv_is_active((const uv_handle_t *)&l->delay)) {
+        uint64_t now = uv_now(l->delay.loop), wait = arc4random_uniform(MAX_RA_DELAY_MS + 1);
+        if (now + wait < l->answer_from_ms)
+            wait = l->answer_from_ms - now;
+        uv_timer_start(&l->delay, delay_cb, wait, 0);
+    }
 }
 
 static void readable_cb(uv_poll_t *h, int status, int events)
@@ -194,6 +200,7 @@ int ra_io_start(uv_loop_t *loop, const struct config *cfg, struct ra_io **out)
         return -ENOMEM;
     }
     io->links = links;
+    uv_update_time(loop);
     for (size_t i = 0; i < cfg->n_interfaces; i++) {
         struct ra_link *l = &links[io->n_links];
         memset(l, 0, sizeof *l);
@@ -215,8 +222,20 @@ int ra_io_start(uv_loop_t *loop, const struct config *cfg, struct ra_io **out)
         io->open_handles += 2;
         uv_poll_start(&l->poll, UV_READABLE, readable_cb);
         io->n_links++;
+        l->answer_from_ms = uv_now(loop) + STARTUP_LISTEN_MS;
         log_info("IPv6: answering router solicitations on %s (no prefix, not a default router)",
                  l->name);
+        /* Ask once ourselves: a real router answers within 0.5 s (RFC 4861
+         * MAX_RA_DELAY_TIME), and readable_cb then silences this link; no
+         * client gets an answer in the first second (answer_from_ms). Fails while
+         * the link-local address is still tentative: then the router's
+         * next advertisement does the same, later. */
+        uint8_t rs[RA_SOLICIT_LEN];
+        struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_addr = all_routers,
+                                    .sin6_scope_id = l->ifindex };
+        if (sendto(l->fd, rs, ra_build_solicitation(l->mac, rs, sizeof rs), MSG_DONTWAIT,
+                   (const struct sockaddr *)&dst, sizeof dst) < 0)
+            log_debug("IPv6: router solicitation on %s: %s", l->name, strerror(errno));
     }
     if (io->n_links == 0) {
         free(links);

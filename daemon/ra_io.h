@@ -6,7 +6,8 @@
  * it), after the random 0-500 ms delay that section requires; a solicitation
  * from :: gets an all-nodes answer at most every 3 s. An advertisement from
  * another router on an interface means IPv6 is really routed there: we stop
- * answering on it for good and say so once. */
+ * answering on it for good and say so once. To learn that before answering
+ * anyone, we solicit once at start and answer nothing for the first second. */
 #ifndef NETBOOTD_RA_IO_H
 #define NETBOOTD_RA_IO_H
 

@@ -61,3 +61,16 @@ size_t ra_build_advertisement(const uint8_t mac[6], uint8_t *out, size_t size)
     wr_bytes(&w, mac, 6);
     return w.bad ? 0 : w.len;
 }
+
+size_t ra_build_solicitation(const uint8_t mac[6], uint8_t *out, size_t size)
+{
+    struct wr w = wr_init(out, size);
+    wr_u8(&w, RA_ICMP_ROUTER_SOLICIT);
+    wr_u8(&w, 0);           /* code */
+    wr_be16(&w, 0);         /* checksum: the kernel's */
+    wr_be32(&w, 0);         /* reserved */
+    wr_u8(&w, OPT_SOURCE_LINK_ADDR);
+    wr_u8(&w, 1);
+    wr_bytes(&w, mac, 6);
+    return w.bad ? 0 : w.len;
+}

@@ -21,6 +21,7 @@
 #define RA_ICMP_ROUTER_ADVERT 134
 #define RA_HOP_LIMIT 255            /* RFC 4861: on-link only, checked on receipt */
 #define RA_ADVERT_LEN 24            /* header 16 + source link-layer option 8 */
+#define RA_SOLICIT_LEN 16           /* header 8 + source link-layer option 8 */
 
 /* Is this ICMPv6 message (as a raw ICMPv6 socket reads it: from the ICMP
  * type on) a valid router solicitation (RFC 4861 §6.1.1)? `hop_limit` is
@@ -38,5 +39,10 @@ bool ra_is_advertisement(const uint8_t *msg, size_t len);
  * raw ICMPv6 sockets. Returns its length (RA_ADVERT_LEN), 0 if `size` is
  * too small. */
 size_t ra_build_advertisement(const uint8_t mac[6], uint8_t *out, size_t size);
+
+/* A router solicitation of our own, sent once at start: a real router on
+ * the link answers it, and we know to stay quiet there before any client
+ * asks. Returns RA_SOLICIT_LEN, 0 if `size` is too small. */
+size_t ra_build_solicitation(const uint8_t mac[6], uint8_t *out, size_t size);
 
 #endif

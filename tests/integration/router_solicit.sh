@@ -3,8 +3,8 @@
 # gets an advertisement that offers nothing (router lifetime 0, no M/O, no
 # prefix, our MAC), unicast to the host, with hop limit 255 - also after
 # netbootd dropped root. A solicitation with another hop limit is ignored.
-# Once a real router advertises on the link netbootd stops answering there.
-# Without the key nothing answers.
+# Once a real router advertises on the link netbootd stops answering there;
+# it solicits once at start to find one. Without the key nothing answers.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -58,3 +58,20 @@ out=$(solicit --wait 1.5)
 [ "$out" = "no ra" ] || fail "still answering next to a real router: $out"
 stop_netbootd
 echo "result: quiet once another router advertises"
+
+# A router already on the link answers the solicitation netbootd sends at
+# start: quiet from the first second, before any client asks.
+inns timeout 15 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 respond --wait 12 \
+    > "$LAB_TMP/router.out" 2>&1 &
+router=$!
+lab_track "$router"
+sleep 0.5
+srv_ll=$(ip -n "$LAB_SRV" -6 addr show dev srv0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+start_netbootd --set answer-router-solicitations=true
+wait_log "$LAB_TMP/router.out" "answered $srv_ll" 10 || { cat "$LAB_TMP/router.out"; fail "netbootd did not solicit at start"; }
+wait_log "$NB_LOG" "IPv6: router $cli_ll advertises on srv0: no longer answering" 5 ||
+    { cat "$NB_LOG"; fail "the router's answer went unnoticed"; }
+out=$(solicit --wait 1.5)
+[ "$out" = "no ra" ] || fail "answered next to a router found at start: $out"
+stop_netbootd
+echo "result: a router found by netbootd's own solicitation at start keeps it quiet"

@@ -9,6 +9,10 @@
   router_solicit.py --iface cli0 advertise
       send one router advertisement (lifetime 1800 s) to ff02::1, as a real
       router on the link would.
+  router_solicit.py --iface cli0 respond [--wait S]
+      act as that router: answer the first router solicitation heard within
+      S seconds with such an advertisement; print "answered ADDR" or
+      "no solicitation".
 """
 import argparse
 import select
@@ -55,16 +59,30 @@ def describe(data, src, cmsgs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iface", required=True)
-    ap.add_argument("mode", choices=["solicit", "advertise"])
+    ap.add_argument("mode", choices=["solicit", "advertise", "respond"])
     ap.add_argument("--hop-limit", type=int, default=255)
     ap.add_argument("--wait", type=float, default=2.0)
     a = ap.parse_args()
     idx = socket.if_nametoindex(a.iface)
     s = open_socket(a.iface, a.hop_limit)
+    ra = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0) + bytes([1, 1]) + mac_of(a.iface)
     if a.mode == "advertise":
-        ra = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0) + bytes([1, 1]) + mac_of(a.iface)
         s.sendto(ra, (ALL_NODES, 0, 0, idx))
         print("sent ra")
+        return
+    if a.mode == "respond":
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
+                     socket.inet_pton(socket.AF_INET6, ALL_ROUTERS) + struct.pack("@I", idx))
+        end = time.monotonic() + a.wait
+        while (left := end - time.monotonic()) > 0:
+            if not select.select([s], [], [], left)[0]:
+                break
+            data, _, _, src = s.recvmsg(2048, 256)
+            if data and data[0] == 133:
+                s.sendto(ra, (ALL_NODES, 0, 0, idx))
+                print(f"answered {src[0].split('%')[0]}", flush=True)
+                return
+        print("no solicitation")
         return
     rs = struct.pack("!BBHI", 133, 0, 0, 0) + bytes([1, 1]) + mac_of(a.iface)
     s.sendto(rs, (ALL_ROUTERS, 0, 0, idx))

@@ -77,6 +77,20 @@ static void builds_an_advertisement_that_offers_nothing(void **state)
     assert_int_equal(ra_build_advertisement(mac, ra, RA_ADVERT_LEN - 1), 0);
 }
 
+static void builds_our_own_solicitation(void **state)
+{
+    (void)state;
+    const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };
+    uint8_t rs[RA_SOLICIT_LEN];
+    const char *why = NULL;
+    assert_int_equal(ra_build_solicitation(mac, rs, sizeof rs), RA_SOLICIT_LEN);
+    const uint8_t want[RA_SOLICIT_LEN] = { 133, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };
+    assert_memory_equal(rs, want, sizeof want);
+    /* what we send, we would accept */
+    assert_true(ra_solicitation_valid(rs, sizeof rs, 255, false, &why));
+    assert_int_equal(ra_build_solicitation(mac, rs, RA_SOLICIT_LEN - 1), 0);
+}
+
 static void recognises_advertisements(void **state)
 {
     (void)state;
@@ -94,6 +108,7 @@ int main(void)
         cmocka_unit_test(accepts_a_solicitation),
         cmocka_unit_test(refuses_what_rfc4861_says_to_drop),
         cmocka_unit_test(builds_an_advertisement_that_offers_nothing),
+        cmocka_unit_test(builds_our_own_solicitation),
         cmocka_unit_test(recognises_advertisements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
