@@ -69,9 +69,9 @@ static void send_advertisement(struct ra_link *l, const struct in6_addr *to)
 static void delay_cb(uv_timer_t *t)
 {
     struct ra_link *l = t->data;
-    if (!l->router_seen)
-        for (size_t i = 0; i < l->n_pending; i++)
-            send_advertisement(l, &l->pending[i]);
+    /* Nothing is pending once a router was seen (readable_cb drops it). */
+    for (size_t i = 0; i < l->n_pending; i++)
+        send_advertisement(l, &l->pending[i]);
     l->n_pending = 0;
 }
 

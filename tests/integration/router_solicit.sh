@@ -21,8 +21,18 @@ wait_for 10 "ip -n $LAB_CLI -6 addr show dev cli0 scope link | grep -q inet6 &&
              ! ip -n $LAB_SRV -6 addr show dev srv0 | grep -q tentative" ||
     fail "no usable IPv6 link-local addresses on the veth pair"
 srv_mac=$(ip netns exec "$LAB_SRV" cat /sys/class/net/srv0/address | tr -d ':')
-cli_ll=$(ip -n "$LAB_CLI" -6 addr show dev cli0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+link_local() { ip -n "$1" -6 addr show dev "$2" scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }'; }
+cli_ll=$(link_local "$LAB_CLI" cli0)
 solicit() { inns timeout 10 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 solicit "$@"; }
+# netbootd noticed the client acting as a router and no longer answers; stops it.
+expect_quiet_next_to_router() {     # WHAT (for the failure messages)
+    wait_log "$NB_LOG" "IPv6: router $cli_ll advertises on srv0: no longer answering" 5 ||
+        { cat "$NB_LOG"; fail "$1 went unnoticed"; }
+    local out
+    out=$(solicit --wait 1.5)
+    [ "$out" = "no ra" ] || fail "still answering after $1: $out"
+    stop_netbootd
+}
 
 # Off by default.
 start_netbootd
@@ -52,11 +62,7 @@ echo "result: a solicitation with hop limit 64 ignored"
 
 inns timeout 10 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 advertise >/dev/null ||
     fail "could not send a router advertisement"
-wait_log "$NB_LOG" "IPv6: router $cli_ll advertises on srv0: no longer answering" 5 ||
-    { cat "$NB_LOG"; fail "the other router went unnoticed"; }
-out=$(solicit --wait 1.5)
-[ "$out" = "no ra" ] || fail "still answering next to a real router: $out"
-stop_netbootd
+expect_quiet_next_to_router "the other router's advertisement"
 echo "result: quiet once another router advertises"
 
 # A router already on the link answers the solicitation netbootd sends at
@@ -66,12 +72,8 @@ inns timeout 15 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 resp
 router=$!
 lab_track "$router"
 sleep 0.5
-srv_ll=$(ip -n "$LAB_SRV" -6 addr show dev srv0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+srv_ll=$(link_local "$LAB_SRV" srv0)
 start_netbootd --set answer-router-solicitations=true
 wait_log "$LAB_TMP/router.out" "answered $srv_ll" 10 || { cat "$LAB_TMP/router.out"; fail "netbootd did not solicit at start"; }
-wait_log "$NB_LOG" "IPv6: router $cli_ll advertises on srv0: no longer answering" 5 ||
-    { cat "$NB_LOG"; fail "the router's answer went unnoticed"; }
-out=$(solicit --wait 1.5)
-[ "$out" = "no ra" ] || fail "answered next to a router found at start: $out"
-stop_netbootd
+expect_quiet_next_to_router "the router's answer to the startup solicitation"
 echo "result: a router found by netbootd's own solicitation at start keeps it quiet"
