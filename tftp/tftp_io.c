@@ -154,10 +154,11 @@ static void xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool qu
     inet_ntop(AF_INET, &x->tx.peer.sin_addr, ip, sizeof ip);
     if (ok) {
         double kib = (double)x->s.size / 1024.0;
-        char resent[48] = "";
+        char resent[80] = "";
         if (x->s.retransmitted)
-            snprintf(resent, sizeof resent, ", %llu blocks resent",
-                     (unsigned long long)x->s.retransmitted);
+            snprintf(resent, sizeof resent, ", %llu blocks resent, %llu after %u timeouts",
+                     (unsigned long long)x->s.retransmitted,
+                     (unsigned long long)x->s.retransmitted_on_timeout, x->s.timeouts);
         log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s%s%s", x->file, ip,
                  kib >= 10240 ? kib / 1024 : kib, kib >= 10240 ? "MiB" : "KiB", secs,
                  x->s.blksize, x->s.windowsize, resent, error ? "; " : "", error ? error : "");
@@ -578,8 +579,9 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     }
     tftp_sender_setup_gso(&x->tx, x->acc.blksize_value, x->acc.windowsize_value);
 
-    /* A negotiated timeout is the client's choice: fixed. Otherwise start
-     * at the profile's and back off. */
+    /* A negotiated timeout is the client's choice: fixed. Otherwise the
+     * profile's is the longest first wait; the session measures the round
+     * trip and waits less (see tftp_session.h), and backs off. */
     unsigned timeout_ms = x->acc.timeout ? x->acc.timeout_value * 1000u : srv->cfg.timeout * 1000u;
     struct tftp_send what;
     tftp_session_start(&x->s, size, x->acc.blksize_value,

@@ -17,12 +17,32 @@
  * our window's edge (it appears to count duplicates towards its window);
  * answering each such ACK with a resend kept it misaligned for the rest of
  * the transfer and resent ~40% of the file at 2% loss. A real second gap
- * inside a resent burst is then recovered by the timeout. */
+ * inside a resent burst is then recovered by the timeout.
+ *
+ * The retransmit timeout. A timeout the client negotiated (RFC 2349) is its
+ * choice and stays fixed. Otherwise the session measures the round trip
+ * (from sending a burst to the ACK that covers its last block, never for a
+ * burst that was resent: Karn) and waits SRTT + 4 RTTVAR as RFC 6298
+ * computes them, no less than TFTP_MIN_TIMEOUT_MS and no more than the
+ * configured timeout. Why: in lock-step a lost DATA block is only ever
+ * recovered by our timer (the client repeating its ACK must not trigger a
+ * resend), so a fixed 1 s turned 3% loss into a 4 MB transfer of 224 s.
+ * Each retry doubles the wait (up to 16 s). Retries count towards the
+ * limit only once the wait has reached the configured timeout, so a client
+ * that stays silent is given up on no sooner than with a fixed timeout.
+ * (Tried and dropped: one quick retry, then the configured timeout. A
+ * resend lost too, or the block after it, then cost 1 s: at 3% loss each
+ * way a 4 MB transfer took 81-92 s instead of 28 s.) */
 #ifndef NETBOOTD_TFTP_SESSION_H
 #define NETBOOTD_TFTP_SESSION_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* No timeout below this: TFTP has no delayed ACKs, but a busy or emulated
+ * client can stall for tens of milliseconds; a resend too early costs one
+ * duplicate block and a doubled timeout. */
+#define TFTP_MIN_TIMEOUT_MS 50
 
 enum tftp_session_state {
     TFTP_SESSION_OACK,      /* OACK sent, waiting for ACK 0 */
@@ -40,11 +60,18 @@ struct tftp_session {
     uint32_t acked;         /* every block <= acked has arrived */
     uint32_t sent;          /* highest block sent in the current window */
     unsigned timeout_ms;    /* current retransmit timeout */
-    unsigned base_timeout_ms;
-    bool backoff;           /* double the timeout on each retry (not negotiated) */
+    unsigned base_timeout_ms;   /* negotiated, or the configured ceiling */
+    bool adaptive;          /* not negotiated: measured, doubled on each retry */
+    bool timing;            /* a round-trip sample is under way (adaptive) */
+    uint32_t timed_block;   /* ... ended by the ACK that covers this block */
+    int64_t timed_since_ms; /* ... sent at this time */
+    bool measured;          /* srtt_us and rttvar_us hold samples (RFC 6298) */
+    uint32_t srtt_us, rttvar_us;
     unsigned retries, max_retries;
     int64_t deadline_ms;    /* when the timeout fires */
     uint64_t retransmitted; /* blocks sent more than once (for logs/bench) */
+    unsigned timeouts;      /* resends the timer caused (the rest: gap signals) */
+    uint64_t retransmitted_on_timeout;  /* ... and the blocks they resent */
     uint32_t rewind_mark;   /* after a resend: its last block; 0 = resends allowed */
     uint32_t resend_echo;   /* the ACK that completed the last resend */
 };
@@ -55,9 +82,11 @@ struct tftp_send {
     uint32_t first, last;   /* send blocks first..last; none when first > last */
 };
 
-/* Start a transfer. With an OACK the session waits for ACK 0 first. */
+/* Start a transfer. With an OACK the session waits for ACK 0 first.
+ * timeout_ms is the negotiated timeout, or with `adaptive` the configured
+ * one (the first wait, and the longest before backing off). */
 void tftp_session_start(struct tftp_session *s, uint64_t size, uint16_t blksize,
-                        uint16_t windowsize, unsigned timeout_ms, bool backoff,
+                        uint16_t windowsize, unsigned timeout_ms, bool adaptive,
                         unsigned max_retries, bool oack, int64_t now, struct tftp_send *out);
 
 /* An ACK for wire block `block16`. */

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t now = 0;
     for (size_t i = 6; i + 1 < size && s.state != TFTP_SESSION_DONE &&
                        s.state != TFTP_SESSION_FAILED; i += 2) {
-        now += 10;
+        now += data[i + 1] & 0x0f;      /* round trips of 0..15 ms */
         uint32_t was_sent = s.sent;
         if (data[i] & 0x80) {
             now += 5000;
@@ -58,6 +58,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              (w.first != s.acked + 1 && w.first != was_sent + 1)))
             abort();
         if (s.acked > s.last_block)
+            abort();
+        /* The timeout: negotiated ones never move; measured ones stay
+         * between the floor and the 16 s backoff ceiling. */
+        if (s.adaptive ? s.timeout_ms < TFTP_MIN_TIMEOUT_MS || s.timeout_ms > 16000
+                       : s.timeout_ms != 1000)
+            abort();
+        if (s.state != TFTP_SESSION_DONE && s.state != TFTP_SESSION_FAILED &&
+            s.deadline_ms > now + s.timeout_ms)
             abort();
     }
     return 0;

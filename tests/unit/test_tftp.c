@@ -156,11 +156,19 @@ static void test_session_lockstep(void **state)
     tftp_session_on_ack(&s, 1, 20, &w);
     assert_true(w.first > w.last);
     assert_false(w.oack);
-    /* Timeout: resend block 2 only, with backoff. */
-    tftp_session_on_timeout(&s, 1010, &w);
+    /* The ACK came 10 ms after block 1: SRTT 10 ms, RTTVAR 5 ms, so the
+     * timeout is 10 + 4 * 5 = 30 ms, raised to the floor of 50. */
+    assert_int_equal(s.timeout_ms, TFTP_MIN_TIMEOUT_MS);
+    assert_int_equal(s.deadline_ms, 10 + TFTP_MIN_TIMEOUT_MS);
+    tftp_session_on_timeout(&s, 59, &w);           /* too early */
+    assert_true(w.first > w.last);
+    /* Timeout: resend block 2 only, and wait twice as long. */
+    tftp_session_on_timeout(&s, 60, &w);
     assert_int_equal(w.first, 2);
     assert_int_equal(w.last, 2);
-    assert_int_equal(s.timeout_ms, 2000);
+    assert_int_equal(s.timeout_ms, 2 * TFTP_MIN_TIMEOUT_MS);
+    assert_int_equal(s.timeouts, 1);
+    assert_int_equal(s.retransmitted_on_timeout, 1);
     tftp_session_on_ack(&s, 2, 1100, &w);
     assert_int_equal(w.first, 3);
     tftp_session_on_ack(&s, 3, 1200, &w);
@@ -242,6 +250,7 @@ static void test_session_window_loss(void **state)
     tftp_session_on_timeout(&s, 1004, &w);
     expect_send(&w, 33, 48);
     assert_int_equal(s.retransmitted, 32);
+    assert_int_equal(s.retransmitted_on_timeout, 16);
     /* The client counted 4 duplicates and acknowledges 44: slide to 60
      * without resending 45..48, which are on their way. */
     tftp_session_on_ack(&s, 44, 1005, &w);
@@ -281,6 +290,85 @@ static void test_session_retries_exhausted(void **state)
     assert_int_equal(s.state, TFTP_SESSION_DATA);
     tftp_session_on_timeout(&s, 3000, &w);
     assert_int_equal(s.state, TFTP_SESSION_FAILED);
+
+    /* Adaptive, after a fast round trip: the waits below 1 s (50 .. 800
+     * ms) are not counted, so the client is given up on no sooner than with
+     * a fixed 1 s timeout: 2 retries counted from 1 s (1.6 + 3.2 + 6.4). */
+    tftp_session_start(&s, 100000, 512, 1, 1000, true, 2, false, 0, &w);
+    tftp_session_on_ack(&s, 1, 1, &w);
+    int64_t now = 1;
+    unsigned timeouts = 0;
+    while (s.state == TFTP_SESSION_DATA && timeouts < 20) {
+        now = s.deadline_ms;
+        tftp_session_on_timeout(&s, now, &w);
+        timeouts++;
+    }
+    assert_int_equal(s.state, TFTP_SESSION_FAILED);
+    assert_int_equal(timeouts, 8);
+    assert_int_equal(now, 1 + 50 + 100 + 200 + 400 + 800 + 1600 + 3200 + 6400);
+    assert_true(now - 1 >= 1000 + 2000 + 4000);
+}
+
+/* Send block after block in lock-step, each ACK `rtt` ms after its DATA. */
+static int64_t ack_blocks(struct tftp_session *s, struct tftp_send *w, int64_t now,
+                          unsigned n, unsigned rtt)
+{
+    for (unsigned i = 0; i < n && s->state == TFTP_SESSION_DATA; i++) {
+        now += rtt;
+        tftp_session_on_ack(s, (uint16_t)w->last, now, w);
+    }
+    return now;
+}
+
+/* The timeout that was not negotiated follows the measured round trip
+ * (RFC 6298), between the floor and the configured timeout; a negotiated
+ * one never moves. */
+static void test_session_adaptive_timeout(void **state)
+{
+    (void)state;
+    struct tftp_session s;
+    struct tftp_send w;
+    /* Before any sample: the configured timeout. */
+    tftp_session_start(&s, 1000 * 512, 512, 1, 1000, true, 5, true, 0, &w);
+    assert_int_equal(s.timeout_ms, 1000);
+    /* OACK to ACK 0 is the first sample: 0 ms gives the floor. */
+    tftp_session_on_ack(&s, 0, 0, &w);
+    assert_int_equal(s.timeout_ms, TFTP_MIN_TIMEOUT_MS);
+    /* A steady 300 ms: the timeout settles above it, below 1 s. */
+    int64_t now = ack_blocks(&s, &w, 0, 40, 300);
+    assert_true(s.timeout_ms > 300 && s.timeout_ms < 400);
+    /* A steady 3 s: never more than the configured timeout. */
+    now = ack_blocks(&s, &w, now, 10, 3000);
+    assert_int_equal(s.timeout_ms, 1000);
+    /* Back to 2 ms: it comes down again. */
+    now = ack_blocks(&s, &w, now, 60, 2);
+    assert_int_equal(s.timeout_ms, TFTP_MIN_TIMEOUT_MS);
+
+    /* Karn: an ACK after a resend is no sample, and the backed-off timeout
+     * stays until a block sent once is acknowledged. */
+    tftp_session_on_timeout(&s, s.deadline_ms, &w);
+    now = s.deadline_ms - 2 * TFTP_MIN_TIMEOUT_MS;
+    assert_int_equal(s.timeout_ms, 2 * TFTP_MIN_TIMEOUT_MS);
+    now = ack_blocks(&s, &w, now, 1, 90);       /* answers the resent block */
+    assert_int_equal(s.timeout_ms, 2 * TFTP_MIN_TIMEOUT_MS);
+    now = ack_blocks(&s, &w, now, 1, 1);        /* a clean sample */
+    assert_int_equal(s.timeout_ms, TFTP_MIN_TIMEOUT_MS);
+
+    /* Windowed: the sample runs from sending a burst to the ACK of its
+     * last block; ACKs inside it (gap signals) end no sample. */
+    tftp_session_start(&s, 200 * 1468, 1468, 16, 1000, true, 5, false, 0, &w);
+    expect_send(&w, 1, 16);
+    tftp_session_on_ack(&s, 16, 120, &w);
+    expect_send(&w, 17, 32);
+    assert_int_equal(s.timeout_ms, 120 + 4 * 60);
+    assert_int_equal(s.deadline_ms, 120 + 360);
+
+    /* Negotiated: fixed, whatever the round trip, no backoff. */
+    tftp_session_start(&s, 100 * 512, 512, 1, 3000, false, 5, false, 0, &w);
+    ack_blocks(&s, &w, 0, 10, 1);
+    assert_int_equal(s.timeout_ms, 3000);
+    tftp_session_on_timeout(&s, s.deadline_ms, &w);
+    assert_int_equal(s.timeout_ms, 3000);
 }
 
 static void test_session_rollover(void **state)
@@ -455,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_session_window_and_rewind),
         cmocka_unit_test(test_session_window_loss),
         cmocka_unit_test(test_session_retries_exhausted),
+        cmocka_unit_test(test_session_adaptive_timeout),
         cmocka_unit_test(test_session_rollover),
         cmocka_unit_test(test_sender_gso_runs),
         cmocka_unit_test(test_sender_windows_over_loopback),
