@@ -215,4 +215,8 @@ void tftp_session_sent(struct tftp_session *s, uint32_t last)
 {
     if (last < s->sent)
         s->sent = last < s->acked ? s->acked : last;
+    /* The timed block waits for the socket now: its ACK would measure
+     * our queue too, so this burst gives no sample. */
+    if (s->timing && s->timed_block > s->sent)
+        s->timing = false;
 }

@@ -363,6 +363,17 @@ static void test_session_adaptive_timeout(void **state)
     assert_int_equal(s.timeout_ms, 120 + 4 * 60);
     assert_int_equal(s.deadline_ms, 120 + 360);
 
+    /* The socket took only 1..20 of 17..32: the burst's last block is not
+     * out yet, so its ACK gives no sample (it would time our queue). */
+    tftp_session_sent(&s, 20);
+    tftp_session_on_ack(&s, 20, 130, &w);
+    expect_send(&w, 21, 36);
+    assert_int_equal(s.timeout_ms, 120 + 4 * 60);
+    /* A 10 ms sample from 130 (not 20 ms from 120): SRTT 120 * 7/8 + 10/8 =
+     * 106.25, RTTVAR 60 * 3/4 + 110/4 = 72.5, timeout 396.25 -> 397 ms. */
+    tftp_session_on_ack(&s, 36, 140, &w);
+    assert_int_equal(s.timeout_ms, 397);
+
     /* Negotiated: fixed, whatever the round trip, no backoff. */
     tftp_session_start(&s, 100 * 512, 512, 1, 3000, false, 5, false, 0, &w);
     ack_blocks(&s, &w, 0, 10, 1);
