@@ -15,6 +15,18 @@
 #define SEND_BATCH 256              /* blocks per sendmmsg at most */
 #define READ_AHEAD (16u << 10)      /* lock-step read-ahead per transfer */
 
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Bytes in blocks first..last, which lie back to back in the file. */
+static size_t run_bytes(const struct tftp_session *s, uint32_t first, uint32_t last)
+{
+    return (size_t)(tftp_block_offset(s, last) + tftp_block_length(s, last) -
+                    tftp_block_offset(s, first));
+}
+
 /* Read at least `need` bytes at `off` into buf (up to `size`). Returns
  * the bytes read, or -1 with *why set. */
 static ssize_t read_at_least(const struct tftp_sender *tx, uint8_t *buf, size_t size, uint64_t off,
@@ -44,8 +56,7 @@ static const uint8_t *read_blocks(struct tftp_sender *x, const struct tftp_sessi
                                   uint32_t first, uint32_t count, const char **why)
 {
     uint64_t off = tftp_block_offset(s, first);
-    uint32_t last = first + count - 1;
-    size_t bytes = (size_t)(tftp_block_offset(s, last) + tftp_block_length(s, last) - off);
+    size_t bytes = run_bytes(s, first, first + count - 1);
     if (x->mem)
         return x->mem + off;
     if (bytes <= READ_AHEAD / 2) {
@@ -154,12 +165,9 @@ static void prefetch_next(struct tftp_sender *x, const struct tftp_session *s, u
 {
     if (x->mem || next > s->last_block)
         return;
-    uint32_t run = x->gso_blocks ? x->gso_lead : 1;
-    uint32_t last = next + run - 1 < s->last_block ? next + run - 1 : s->last_block;
-    uint64_t off = tftp_block_offset(s, next);
-    size_t bytes = (size_t)(tftp_block_offset(s, last) + tftp_block_length(s, last) - off);
+    uint32_t last = min_u32(next + (x->gso_blocks ? x->gso_lead : 1) - 1, s->last_block);
     const char *ignored;
-    if (bytes <= READ_AHEAD / 2)        /* else read_blocks uses the shared buffer */
+    if (run_bytes(s, next, last) <= READ_AHEAD / 2)    /* else read_blocks uses the shared buffer */
         (void)read_blocks(x, s, next, last - next + 1, &ignored);
 }
 
@@ -203,11 +211,6 @@ long tftp_send_blocks(struct tftp_sender *x, const struct tftp_session *s, uint3
 
 #define GSO_RUN_BLOCKS 8
 #define GSO_LEAD_BLOCKS 4
-
-static uint32_t min_u32(uint32_t a, uint32_t b)
-{
-    return a < b ? a : b;
-}
 
 void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t windowsize)
 {

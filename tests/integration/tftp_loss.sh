@@ -112,12 +112,11 @@ table inet loss {
     }
 }
 EOF
-before=0
 t0=$(date +%s%N)
 inns timeout 120 tftp 192.0.2.1 -m binary -c get medium.bin "$D/hpa-medium.bin" || fail "tftp-hpa failed under DATA loss"
 t1=$(date +%s%N)
 [ "$(sum "$D/hpa-medium.bin")" = "$(sum "$LAB_TMP/tftproot/medium.bin")" ] || fail "tftp-hpa: bytes differ (DATA loss)"
-lost=$(( $(counter "$LAB_CLI" data_dropped packets) - before ))
+lost=$(counter "$LAB_CLI" data_dropped packets)
 ms=$(( (t1 - t0) / 1000000 ))
 echo "measured: tftp-hpa 100 kB in 512-byte lock-step, $lost DATA blocks lost: $ms ms"
 [ "$lost" -gt 0 ] || fail "no DATA block was dropped: the check tested nothing"
