@@ -34,7 +34,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRCS))
 REL_OBJS := $(patsubst %.c,build/rel/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,build/san/%.o,$(LIB_SRCS))
 
-.PHONY: all deps check unit integration qemu demo bench fuzz lint clean
+.PHONY: all deps check unit integration qemu demo bench fresh-check fuzz lint clean
 .DEFAULT_GOAL := all
 
 all: netbootd
@@ -81,6 +81,12 @@ bench:
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory netbootd
 	@tests/bench/run
+
+# The install path on a new machine: make check inside a fresh minimal
+# Debian 12 chroot (FRESH_TARGETS="check demo" to run the demo there too).
+FRESH_TARGETS ?= check
+fresh-check:
+	@scripts/fresh-check $(FRESH_TARGETS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
