@@ -37,7 +37,11 @@ SAN_OBJS := $(patsubst %.c,build/san/%.o,$(LIB_SRCS))
 .PHONY: all deps check unit integration qemu demo bench fresh-check fuzz lint clean
 .DEFAULT_GOAL := all
 
-all: netbootd
+# Plain `make` on a new machine: the compiler and libraries first (a clear
+# "run as root" message, not "cc: not found", when they are missing).
+all:
+	@scripts/install-deps build
+	@$(MAKE) --no-print-directory netbootd
 
 netbootd: $(REL_OBJS) build/rel/daemon/main.o
 	$(CC) $(RELEASE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -98,4 +102,4 @@ lint:
 	    --suppress=missingIncludeSystem $(INCLUDES) daemon tftp config
 
 clean:
-	rm -rf build netbootd
+	rm -rf --one-file-system build netbootd
