@@ -9,8 +9,8 @@
  * both ends poll their socket instead of sleeping in recv, as netbootd's
  * tftp.busy-poll does: where waking a sleeping process is slow, the
  * sleeping pair is no ceiling for a server that polls. */
-#include <errno.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
