@@ -9,6 +9,7 @@
 
 LAB_PIDS=()
 LAB_NS=()
+LAB_MOUNTS=()
 LAB_TMP=""
 
 lab_need_root() {
@@ -46,6 +47,13 @@ lab_bg() {
 
 lab_track() { LAB_PIDS+=("$1"); [ -n "$LAB_TMP" ] && echo "$1" >> "$LAB_TMP/pids"; }
 
+# lab_tmpfs DIR MIB: a tmpfs of MIB MiB on DIR (inside $LAB_TMP), unmounted by
+# lab_down before it removes $LAB_TMP. Fails when the mount does.
+lab_tmpfs() {
+    mkdir -p "$1" && mount -t tmpfs -o "size=${2}m,mode=0755" tmpfs "$1" || return 1
+    LAB_MOUNTS+=("$1")
+}
+
 lab_down() {
     local pid ns i
     if [ -n "$LAB_TMP" ] && [ -f "$LAB_TMP/pids" ]; then
@@ -60,6 +68,8 @@ lab_down() {
         wait "$pid" 2>/dev/null
     done
     LAB_PIDS=()
+    for i in "${LAB_MOUNTS[@]}"; do umount "$i" 2>/dev/null || umount -l "$i"; done
+    LAB_MOUNTS=()
     for ns in "${LAB_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
     LAB_NS=()
     [ -n "$LAB_TMP" ] && rm -rf "$LAB_TMP"
