@@ -55,8 +55,11 @@ static ssize_t read_at_least(const struct tftp_sender *tx, uint8_t *buf, size_t 
 static const uint8_t *read_blocks(struct tftp_sender *x, const struct tftp_session *s,
                                   uint32_t first, uint32_t count, const char **why)
 {
+    static const uint8_t no_bytes[1];
     uint64_t off = tftp_block_offset(s, first);
     size_t bytes = run_bytes(s, first, first + count - 1);
+    if (bytes == 0)
+        return no_bytes;    /* the empty final block (a zero-length file): nothing to read */
     if (x->mem)
         return x->mem + off;
     if (bytes <= READ_AHEAD / 2) {

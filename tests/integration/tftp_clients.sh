@@ -5,6 +5,7 @@
 #  - windows sent with UDP GSO, and block by block (sendmmsg) when the kernel
 #    refuses GSO (a route MTU below the link's)
 #  - netascii mode converts LF to CR LF
+#  - a zero-length file is one empty block (tsize 0)
 #  - a large file (past 65535 blocks of 512 bytes: block number rollover)
 #  - WRQ refused, nothing written; traversal and symlink escapes refused
 #  - an edk2-style size probe (OACK then ERROR 8) ends quietly
@@ -21,6 +22,7 @@ head -c 3000000 /dev/urandom > "$LAB_TMP/tftproot/sub/medium.bin"
 head -c $((1468 * 100)) /dev/urandom > "$LAB_TMP/tftproot/exact.bin"   # ends with an empty block
 head -c 40000000 /dev/urandom > "$LAB_TMP/tftproot/big.bin"     # 78125 blocks of 512
 printf 'line one\nline two\n' > "$LAB_TMP/tftproot/text.cfg"
+: > "$LAB_TMP/tftproot/empty.cfg"
 echo secret > "$LAB_TMP/outside/secret"
 ln -s ../outside/secret "$LAB_TMP/tftproot/escape"
 ln -s /etc/passwd "$LAB_TMP/tftproot/abs"
@@ -69,6 +71,29 @@ echo "result: 78125-block file (block number rollover) ok"
 inns timeout 20 tftp 192.0.2.1 -m netascii -c get text.cfg "$D/text.cfg"
 cmp -s "$D/text.cfg" "$LAB_TMP/tftproot/text.cfg" || fail "netascii round trip differs"
 echo "result: netascii ok"
+
+# A zero-length file is one empty DATA block (tsize 0 in an OACK). curl
+# refuses a tsize of 0, so it asks without options; tftp-hpa in both modes.
+# (tftp-hpa exits 0 after an ERROR and leaves an empty file: read its output.)
+for mode in binary netascii; do
+    out=$(inns timeout 20 tftp 192.0.2.1 -m $mode -c get empty.cfg "$D/empty-$mode" 2>&1)
+    [ -z "$out" ] && [ -f "$D/empty-$mode" ] && [ ! -s "$D/empty-$mode" ] ||
+        fail "tftp-hpa ($mode): empty file: $out"
+done
+inns timeout 20 curl -s --tftp-no-options -o "$D/empty-curl" tftp://192.0.2.1/empty.cfg || fail "curl: empty file"
+[ -f "$D/empty-curl" ] && [ ! -s "$D/empty-curl" ] || fail "curl: empty file not empty"
+inns timeout 10 /usr/bin/python3 - <<'PY' || fail "empty file with tsize"
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+s.sendto(b"\0\x01empty.cfg\0octet\0tsize\x000\0blksize\x001468\0", ("192.0.2.1", 69))
+data, peer = s.recvfrom(2048)
+assert data[:2] == b"\0\x06" and b"tsize\x000\0" in data, data
+s.sendto(b"\0\x04\0\0", peer)
+data, _ = s.recvfrom(2048)
+assert data == b"\0\x03\0\x01", data
+s.sendto(b"\0\x04\0\x01", peer)
+PY
+echo "result: zero-length file served as one empty block (tsize 0)"
 
 # Refusals: write, escapes, missing files.
 echo data > "$D/up.txt"

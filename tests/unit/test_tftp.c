@@ -474,6 +474,57 @@ static void test_sender_windows_over_loopback(void **state)
     close(rx);
 }
 
+/* A zero-length file is one empty DATA block (block 1, 4 bytes), lock-step
+ * and windowed alike, and its OACK says tsize 0. It was refused with
+ * "read error": the empty run had no buffer to point at. */
+static void test_sender_empty_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/netbootd-empty-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof addr;
+    int rx = socket(AF_INET, SOCK_DGRAM, 0), txs = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(rx >= 0 && txs >= 0);
+    assert_int_equal(bind(rx, (struct sockaddr *)&addr, sizeof addr), 0);
+    assert_int_equal(getsockname(rx, (struct sockaddr *)&addr, &len), 0);
+    static uint8_t shared[TFTP_SEND_BUF_BYTES];
+    for (uint16_t window = 1; window <= 16; window += 15) {
+        struct tftp_sender tx = { .sock = txs, .peer = addr, .file_fd = fd, .shared = shared };
+        tftp_sender_setup_gso(&tx, 1468, window);
+        struct tftp_session s;
+        struct tftp_send w;
+        tftp_session_start(&s, 0, 1468, window, 1000, true, 5, false, 0, &w);
+        assert_int_equal(w.first, 1);
+        assert_int_equal(w.last, 1);
+        const char *why = NULL;
+        assert_int_equal(tftp_send_blocks(&tx, &s, w.first, w.last, &why), 1);
+        assert_null(why);
+        uint8_t dgram[64];
+        assert_int_equal(recv(rx, dgram, sizeof dgram, MSG_DONTWAIT), 4);
+        assert_memory_equal(dgram, "\0\3\0\1", 4);
+        tftp_session_on_ack(&s, 1, 1, &w);
+        assert_int_equal(s.state, TFTP_SESSION_DONE);
+        assert_true(recv(rx, dgram, sizeof dgram, MSG_DONTWAIT) < 0);
+    }
+    /* tsize 0 is the size of the file, in the OACK. */
+    uint8_t buf[512];
+    const char *opts[] = { "tsize", "0" }, *why;
+    struct tftp_request r;
+    assert_int_equal(tftp_parse_request(buf, rrq(buf, "empty", "octet", opts, 2), &r, &why), 0);
+    struct tftp_limits lim = { 1468, 64 };
+    struct tftp_accepted acc;
+    tftp_negotiate(&r, &lim, 0, &acc);
+    size_t n = tftp_build_oack(&acc, buf, sizeof buf);
+    assert_int_equal(n, 10);
+    assert_memory_equal(buf, "\0\6tsize\0" "0\0", 10);
+    close(fd);
+    close(txs);
+    close(rx);
+}
+
 static void test_netascii(void **state)
 {
     (void)state;
@@ -558,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_session_rollover),
         cmocka_unit_test(test_sender_gso_runs),
         cmocka_unit_test(test_sender_windows_over_loopback),
+        cmocka_unit_test(test_sender_empty_file),
         cmocka_unit_test(test_netascii),
         cmocka_unit_test(test_path_clean),
         cmocka_unit_test(test_path_open_tree),
