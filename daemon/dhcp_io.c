@@ -29,7 +29,7 @@ struct dhcp_io {
     struct netbootd *nb;
     struct dhcp_link *links;
     size_t n_links;
-    struct log_ratelimit rl_bad, rl_exhausted, rl_send;
+    struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines;
     uint8_t rxbuf[DHCP_MAX_MSG + 1];
     bool rx_busy;
 };
@@ -111,6 +111,13 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
         char net[16];
         log_limited(&io->rl_exhausted, LOG_WARN, "subnet %s/%u: address pool exhausted, no OFFER",
                     log_ipv4(d.exhausted->network, net, sizeof net), d.exhausted->prefix_len);
+    }
+    if (d.action == DHCP_ACTION_DROP && d.drop_kind == DHCP_DROP_DECLINE_LIMIT) {
+        char mac[64];
+        log_limited(&io->rl_declines, LOG_WARN, "DHCPDECLINE from %s on %s ignored: it already "
+                    "has %d addresses quarantined", log_hwaddr(msg.chaddr, msg.hlen, mac, sizeof mac),
+                    link->nif.name, DHCP_DECLINES_PER_CLIENT);
+        return;
     }
     if (d.action == DHCP_ACTION_DROP) {
         if (log_get_level() >= LOG_DEBUG) {     /* skip formatting the MAC when not shown */
@@ -218,6 +225,7 @@ int dhcp_io_start(struct netbootd *nb, struct dhcp_io **out)
     io->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     io->rl_exhausted = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 1);
     io->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    io->rl_declines = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 5);
     *out = io;
     return dhcp_io_reload(io, nb->cfg);
 }

@@ -226,6 +226,8 @@ bool lease_pool_ip_available(const struct lease_pool *pool, uint32_t ip,
     if (owner && memcmp(owner, c->mac, 6) != 0)
         return false;
     const struct lease *l = lease_pool_find_ip(pool, ip);
+    if (l && l->state == LEASE_DECLINED)
+        return false;       /* RFC 2131 §4.3.3: in use by someone unknown */
     return !l || l->state == LEASE_FREE || same_client(l, c);
 }
 
@@ -305,10 +307,14 @@ static void unlink_lease(struct lease_pool *pool, struct lease *l)
     lease_index_del(&pool->by_mac, l);
 }
 
+/* A quarantined address belongs to no client: indexed by address only, so
+ * the client that declined it moving on (bind, replay) cannot free it. */
 static int link_lease(struct lease_pool *pool, struct lease *l)
 {
-    if (lease_index_put(&pool->by_ip, l) < 0 || lease_index_put(&pool->by_client, l) < 0 ||
-        lease_index_put(&pool->by_mac, l) < 0)
+    if (lease_index_put(&pool->by_ip, l) < 0)
+        return -ENOMEM;
+    if (l->state != LEASE_DECLINED &&
+        (lease_index_put(&pool->by_client, l) < 0 || lease_index_put(&pool->by_mac, l) < 0))
         return -ENOMEM;
     mark(pool, l->ip, true);
     return 0;
@@ -368,6 +374,31 @@ struct lease *lease_pool_bind(struct lease_pool *pool, uint32_t ip, const struct
     return l;
 }
 
+int lease_pool_decline(struct lease_pool *pool, struct lease *l, int64_t until, int64_t now)
+{
+    unlink_lease(pool, l);
+    l->state = LEASE_DECLINED;
+    l->expires = until;
+    l->updated = now;
+    return link_lease(pool, l);
+}
+
+size_t lease_pool_declined_by(const struct lease_pool *pool, const struct lease_client *c,
+                              int64_t now)
+{
+    size_t n = 0, cid_len = usable_cid_len(c);
+    for (size_t i = 0; i <= pool->by_ip.mask; i++) {
+        const struct lease *l = pool->by_ip.slots[i].lease;
+        if (!l || l->state != LEASE_DECLINED || l->expires <= now)
+            continue;
+        bool by_cid = cid_len && l->client_id_len == cid_len &&
+                      memcmp(l->client_id, c->client_id, cid_len) == 0;
+        if (by_cid || memcmp(l->mac, c->mac, 6) == 0)
+            n++;
+    }
+    return n;
+}
+
 int lease_pool_restore(struct lease_pool *pool, const struct lease *rec)
 {
     struct lease *old = lease_pool_find_ip(pool, rec->ip);
@@ -375,10 +406,11 @@ int lease_pool_restore(struct lease_pool *pool, const struct lease *rec)
         lease_pool_remove(pool, rec->ip);
     if (rec->state == LEASE_FREE)
         return 0;
-    /* The same client on another address: the later record wins. */
+    /* The same client on another address: the later record wins (a
+     * quarantine is nobody's lease, see link_lease). */
     struct lease_client c = { rec->client_id, rec->client_id_len, { 0 } };
     memcpy(c.mac, rec->mac, 6);
-    struct lease *prev = lease_pool_find_client(pool, &c);
+    struct lease *prev = rec->state == LEASE_DECLINED ? NULL : lease_pool_find_client(pool, &c);
     if (prev && prev->ip != rec->ip)
         lease_pool_remove(pool, prev->ip);
     struct lease *l = malloc(sizeof *l);

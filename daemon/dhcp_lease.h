@@ -37,8 +37,8 @@ int lease_pool_reconfigure(struct lease_pool *pool, const struct config *cfg);
 struct lease *lease_pool_find_client(const struct lease_pool *pool, const struct lease_client *c);
 struct lease *lease_pool_find_ip(const struct lease_pool *pool, uint32_t ip);
 
-/* Is ip free for this client: not reserved for someone else, not leased,
- * offered or quarantined for another client. Expired and released leases of
+/* Is ip free for this client: not reserved for someone else, not
+ * quarantined, not leased or offered to another client. Expired and released leases of
  * other clients still count as theirs. */
 bool lease_pool_ip_available(const struct lease_pool *pool, uint32_t ip,
                              const struct lease_client *c);
@@ -58,6 +58,16 @@ struct lease *lease_pool_bind(struct lease_pool *pool, uint32_t ip, const struct
 
 /* Forget the record for ip (the address becomes free). */
 void lease_pool_remove(struct lease_pool *pool, uint32_t ip);
+
+/* DECLINE (RFC 2131 §4.3.3): l becomes a quarantine until `until`, held
+ * for no client: nobody is given the address, and the declining client's
+ * later leases leave it alone. 0 or -ENOMEM. */
+int lease_pool_decline(struct lease_pool *pool, struct lease *l, int64_t until, int64_t now);
+
+/* How many addresses are quarantined after a DECLINE from this client (same
+ * client-id or same MAC) and still are at `now`. */
+size_t lease_pool_declined_by(const struct lease_pool *pool, const struct lease_client *c,
+                              int64_t now);
 
 /* Journal replay: put a record back as it was. Later records for the same
  * address replace earlier ones; FREE removes. 0 or -errno. */

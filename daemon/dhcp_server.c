@@ -169,8 +169,10 @@ static void start_reply(struct dhcp_decision *d, const struct client_ctx *c, uin
         dhcp_reply_opts_nak(r, m);
         return;
     }
+    /* The boot server: the class's next-server, else us (for BOOTP
+     * clients with no class too, as dnsmasq and ISC dhcpd answer). */
+    r->siaddr = c->boot && c->boot->next_server ? c->boot->next_server : c->in->ifaddr;
     if (c->boot) {
-        r->siaddr = c->boot->next_server ? c->boot->next_server : c->in->ifaddr;
         if (c->boot->filename)
             snprintf(r->file, sizeof r->file, "%s", c->boot->filename);
         if (c->boot->server_name)
@@ -311,12 +313,20 @@ static int handle_decline(struct dhcp_decision *d, struct client_ctx *c)
     if (!dhcp_msg_opt_ip(c->msg, DHCP_OPT_REQUESTED_IP, &ip))
         return drop(d, "DECLINE without option 50");
     struct lease *l = lease_pool_find_ip(c->pool, ip);
-    if (!l || memcmp(l->mac, c->who.mac, 6) != 0)
+    if (!l || (l->state != LEASE_BOUND && l->state != LEASE_OFFERED) ||
+        memcmp(l->mac, c->who.mac, 6) != 0)
         return drop(d, "DECLINE of an address not leased to this client");
-    /* §4.3.3: the address is in use by someone unknown: quarantine it. */
-    l->state = LEASE_DECLINED;
-    l->expires = c->now + (int64_t)c->cfg->leases.decline_time;
-    l->updated = c->now;
+    /* A client that declines everything it is given would empty the pool:
+     * past a few quarantines its DECLINEs are not believed. */
+    if (lease_pool_declined_by(c->pool, &c->who, c->now) >= DHCP_DECLINES_PER_CLIENT) {
+        d->drop_kind = DHCP_DROP_DECLINE_LIMIT;
+        return drop(d, "DECLINE over the per-client quarantine limit");
+    }
+    /* §4.3.3: the address is in use by someone unknown: quarantine it, for
+     * every client, this one included, until decline-time ends. */
+    if (lease_pool_decline(c->pool, l, c->now + (int64_t)c->cfg->leases.decline_time,
+                           c->now) < 0)
+        return -ENOMEM;
     record_change(d, l);
     d->action = DHCP_ACTION_NONE;
     fill_event(d, EV_DECLINE, c, ip, l);

@@ -39,12 +39,22 @@ struct dhcp_dest {
 
 enum dhcp_action { DHCP_ACTION_DROP = 0, DHCP_ACTION_REPLY, DHCP_ACTION_NONE };
 
+/* Drops worth a (rate-limited) warning rather than a debug line. */
+enum dhcp_drop_kind {
+    DHCP_DROP_QUIET = 0,
+    DHCP_DROP_DECLINE_LIMIT,    /* the client already holds DHCP_DECLINES_PER_CLIENT quarantines */
+};
+
+/* Addresses one client (MAC or client-id) may have quarantined at once. */
+#define DHCP_DECLINES_PER_CLIENT 4
+
 #define DHCP_DECISION_MAX_CHANGES 2
 #define DHCP_DECISION_MAX_EVENTS  3
 
 struct dhcp_decision {
     enum dhcp_action action;    /* DROP: ignored (why says so); NONE: handled, no reply */
     const char *why;
+    enum dhcp_drop_kind drop_kind;
     struct dhcp_reply reply;
     struct dhcp_dest dest;
     bool durable;               /* send only once `changes` are on disk (ACKs) */

@@ -286,12 +286,12 @@ static void test_classification_vendor_user_mac_host(void **state)
     pkt_end(&p);
     pkt_decode(&p, &m);
     assert_string_equal(dhcp_classify(f->cfg, &m, &idx)->name, "uefi64");
-    /* No match: an address, no boot file. */
+    /* No match: an address, no boot file; siaddr still names us (README). */
     discover(&p, mac1, 11);
     handle(f, &p);
     assert_int_equal(f->d.reply.msg_type, DHCPOFFER);
     assert_string_equal(f->d.reply.file, "");
-    assert_int_equal(f->d.reply.siaddr, 0);
+    assert_int_equal(f->d.reply.siaddr, IP(192, 0, 2, 1));
 }
 
 static void test_request_for_other_server(void **state)
