@@ -14,7 +14,8 @@ struct netif {
 
 /* Fill `out` for interface `name`. Returns 0, -ENODEV if there is no such
  * interface, or another -errno. An interface without an IPv4 address is
- * not an error (addr = 0): the caller decides. */
+ * not an error (addr = 0): the caller decides. On failure *out is left as
+ * it was, so `netif_lookup(nif->name, nif)` is a safe refresh. */
 int netif_lookup(const char *name, struct netif *out);
 
 #endif
