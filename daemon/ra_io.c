@@ -126,7 +126,14 @@ static void readable_cb(uv_poll_t *h, int status, int events)
             if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT)
                 memcpy(&hop_limit, CMSG_DATA(cm), sizeof hop_limit);
         char text[INET6_ADDRSTRLEN];
+        const char *why;
         if (ra_is_advertisement(msg, (size_t)len)) {
+            if (!ra_advertisement_valid(msg, (size_t)len, hop_limit,
+                                        IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr), &why)) {
+                log_limited(&l->rl_bad, LOG_WARN, "IPv6: ignored a router advertisement from %s on %s: %s",
+                            addr_text(&from.sin6_addr, text, sizeof text), l->name, why);
+                continue;
+            }
             if (!l->router_seen) {
                 l->router_seen = true;
                 l->n_pending = 0;
@@ -135,7 +142,6 @@ static void readable_cb(uv_poll_t *h, int status, int events)
             }
             continue;
         }
-        const char *why;
         if (!ra_solicitation_valid(msg, (size_t)len, hop_limit, IN6_IS_ADDR_UNSPECIFIED(&from.sin6_addr),
                                    &why)) {
             log_limited(&l->rl_bad, LOG_DEBUG, "IPv6: ignored a router solicitation from %s on %s: %s",

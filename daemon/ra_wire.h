@@ -30,9 +30,17 @@
 bool ra_solicitation_valid(const uint8_t *msg, size_t len, int hop_limit, bool from_unspecified,
                            const char **why);
 
-/* Is this an ICMPv6 router advertisement (type 134, code 0, long enough)?
- * Used to notice a real router on the link, so we stop answering there. */
+/* Does this ICMPv6 message claim to be a router advertisement (type 134)?
+ * Only the type: whether to believe it is ra_advertisement_valid's job. */
 bool ra_is_advertisement(const uint8_t *msg, size_t len);
+
+/* Is this a router advertisement a real router sent on this link (RFC 4861
+ * §6.1.2: code 0, at least 16 bytes, hop limit 255, a link-local source,
+ * well-formed options)? Only such an advertisement makes us stop answering
+ * solicitations on the link: anyone can send one with hop limit 64 from a
+ * global address. Returns true, or false with *why set. */
+bool ra_advertisement_valid(const uint8_t *msg, size_t len, int hop_limit, bool from_link_local,
+                            const char **why);
 
 /* The advertisement that offers nothing, with `mac` as its source
  * link-layer address. The checksum field is 0: the kernel fills it in for

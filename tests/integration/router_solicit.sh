@@ -3,7 +3,8 @@
 # gets an advertisement that offers nothing (router lifetime 0, no M/O, no
 # prefix, our MAC), unicast to the host, with hop limit 255 - also after
 # netbootd dropped root. A solicitation with another hop limit is ignored.
-# Once a real router advertises on the link netbootd stops answering there;
+# Once a real router advertises on the link netbootd stops answering there
+# (a forged advertisement - hop limit below 255, global source - does not count);
 # it solicits once at start to find one. Without the key nothing answers.
 set -u
 cd "$(dirname "$0")/../.."
@@ -60,8 +61,24 @@ wait_log "$NB_LOG" "ignored a router solicitation from $cli_ll on srv0: hop limi
     fail "routed solicitation not logged"
 echo "result: a solicitation with hop limit 64 ignored"
 
-inns timeout 10 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 advertise >/dev/null ||
-    fail "could not send a router advertisement"
+# Forged advertisements (RFC 4861 6.1.2): routed here (hop limit 64), or
+# from a global address. Neither may switch the feature off.
+advertise() { inns timeout 10 /usr/bin/python3 tests/tools/router_solicit.py --iface cli0 advertise "$@" >/dev/null ||
+    fail "could not send a router advertisement $*"; }
+advertise --hop-limit 64
+wait_log "$NB_LOG" "ignored a router advertisement from $cli_ll on srv0: hop limit is not 255" 5 ||
+    fail "advertisement with hop limit 64 not logged as ignored"
+inns ip -6 addr add 2001:db8::2/64 dev cli0 nodad
+advertise --source 2001:db8::2
+wait_log "$NB_LOG" "ignored a router advertisement from 2001:db8::2 on srv0: source is not a link-local" 5 ||
+    fail "advertisement from a global address not logged as ignored"
+grep -q "advertises on srv0: no longer answering" "$NB_LOG" && fail "a forged advertisement silenced us"
+out=$(solicit --wait 2)
+grep -qF "$want" <<< "$out" || fail "no answer after forged advertisements: $out"
+inns ip -6 addr del 2001:db8::2/64 dev cli0
+echo "result: forged advertisements (hop limit 64, global source) ignored"
+
+advertise
 expect_quiet_next_to_router "the other router's advertisement"
 echo "result: quiet once another router advertises"
 

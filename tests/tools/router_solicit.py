@@ -6,9 +6,10 @@
       advertisement that comes back within S seconds:
       "ra from ADDR to DST hops=H lifetime=L flags=F options=T:HEX,..."
       or "no ra" when none does.
-  router_solicit.py --iface cli0 advertise
+  router_solicit.py --iface cli0 advertise [--hop-limit N] [--source ADDR]
       send one router advertisement (lifetime 1800 s) to ff02::1, as a real
-      router on the link would.
+      router on the link would (hop limit 255, from the link-local address);
+      --hop-limit and --source forge one that a host must ignore.
   router_solicit.py --iface cli0 respond [--wait S]
       act as that router: answer the first router solicitation heard within
       S seconds with such an advertisement; print "answered ADDR" or
@@ -62,9 +63,12 @@ def main():
     ap.add_argument("mode", choices=["solicit", "advertise", "respond"])
     ap.add_argument("--hop-limit", type=int, default=255)
     ap.add_argument("--wait", type=float, default=2.0)
+    ap.add_argument("--source", help="send from this (global) address")
     a = ap.parse_args()
     idx = socket.if_nametoindex(a.iface)
     s = open_socket(a.iface, a.hop_limit)
+    if a.source:
+        s.bind((a.source, 0))
     ra = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0) + bytes([1, 1]) + mac_of(a.iface)
     if a.mode == "advertise":
         s.sendto(ra, (ALL_NODES, 0, 0, idx))

@@ -72,7 +72,8 @@ static void builds_an_advertisement_that_offers_nothing(void **state)
     };
     assert_memory_equal(ra, want, sizeof want);
     assert_int_equal(ra[RA_ADVERT_LEN], 0xee);  /* nothing written past it */
-    assert_true(ra_is_advertisement(ra, RA_ADVERT_LEN));
+    const char *why = NULL;
+    assert_true(ra_advertisement_valid(ra, RA_ADVERT_LEN, 255, true, &why));
     /* too small a buffer: nothing claimed */
     assert_int_equal(ra_build_advertisement(mac, ra, RA_ADVERT_LEN - 1), 0);
 }
@@ -94,12 +95,35 @@ static void builds_our_own_solicitation(void **state)
 static void recognises_advertisements(void **state)
 {
     (void)state;
-    uint8_t ra[16] = { 134, 0 };
-    assert_true(ra_is_advertisement(ra, 16));
-    assert_false(ra_is_advertisement(ra, 15));
-    ra[1] = 1;
-    assert_false(ra_is_advertisement(ra, 16));
+    const char *why = NULL;
+    uint8_t ra[24] = { 134, 0, 0, 0, 64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
+                       1, 1, 0x02, 0, 0, 0, 0, 1 };
+    assert_true(ra_is_advertisement(ra, sizeof ra));
     assert_false(ra_is_advertisement(ipxe_rs, sizeof ipxe_rs));
+    assert_true(ra_advertisement_valid(ra, sizeof ra, 255, true, &why));
+    assert_true(ra_advertisement_valid(ra, 16, 255, true, &why));
+    assert_false(ra_advertisement_valid(ra, 15, 255, true, &why));
+    ra[1] = 1;
+    assert_false(ra_advertisement_valid(ra, sizeof ra, 255, true, &why));
+    ra[1] = 0;
+    ra[17] = 0;         /* an option of length 0 */
+    assert_false(ra_advertisement_valid(ra, sizeof ra, 255, true, &why));
+    ra[17] = 2;         /* an option longer than the message */
+    assert_false(ra_advertisement_valid(ra, sizeof ra, 255, true, &why));
+}
+
+/* RFC 4861 §6.1.2: a forged advertisement (routed here, or from a global
+ * address) must not silence us. */
+static void refuses_forged_advertisements(void **state)
+{
+    (void)state;
+    const char *why = NULL;
+    uint8_t ra[16] = { 134, 0 };
+    assert_false(ra_advertisement_valid(ra, sizeof ra, 64, true, &why));
+    assert_string_equal(why, "hop limit is not 255 (it was routed here)");
+    assert_false(ra_advertisement_valid(ra, sizeof ra, 255, false, &why));
+    assert_string_equal(why, "source is not a link-local address");
+    assert_false(ra_advertisement_valid(ra, sizeof ra, -1, true, &why));
 }
 
 int main(void)
@@ -110,6 +134,7 @@ int main(void)
         cmocka_unit_test(builds_an_advertisement_that_offers_nothing),
         cmocka_unit_test(builds_our_own_solicitation),
         cmocka_unit_test(recognises_advertisements),
+        cmocka_unit_test(refuses_forged_advertisements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
