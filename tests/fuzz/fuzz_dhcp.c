@@ -46,6 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (ra_solicitation_valid(data, size, 255, size & 1, &why) && (size < 8 || data[0] != 133))
         abort();                        /* "valid" but not a solicitation */
+    if (ra_advertisement_valid(data, size, 255, size & 2, &why) && (size < 16 || data[0] != 134))
+        abort();                        /* "valid" but not an advertisement */
     if (dhcp_wire_decode(data, size, &msg, &why) < 0)
         return 0;
     struct dhcp_ingress in = { 2, "tap0", 0xc0000201u, 0xffffff00u };
