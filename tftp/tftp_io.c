@@ -27,8 +27,6 @@
 #include "tftp_session.h"
 #include "tftp_wire.h"
 
-#define NETASCII_MAX   (16u << 20)
-
 struct tftp_listener {
     uv_udp_t udp;
     struct netif nif;
@@ -43,7 +41,6 @@ struct tftp_xfer {
     uv_poll_t poll;             /* tx.sock readable: one datagram read per wakeup */
     uv_timer_t timer;
     int handles_open;
-    size_t ascii_len;           /* netascii: length of the converted copy (tx.mem) */
     struct tftp_session s;
     struct tftp_accepted acc;
     uint8_t oack[256];
@@ -69,7 +66,7 @@ struct tftp_server {
     void *ctx;
     bool stopping;
     int handles_open;
-    uint8_t *sendbuf;
+    struct tftp_send_buf *sendbuf;
     struct log_ratelimit rl_bad, rl_busy;
     uv_idle_t busy_poll;        /* active: the loop polls instead of sleeping */
     bool busy_poll_hit;         /* a datagram came while this round polled */
@@ -188,12 +185,17 @@ static void send_blocks(struct tftp_xfer *x, uint32_t first, uint32_t last)
     long sent = tftp_send_blocks(&x->tx, &x->s, first, last, &why);
     if (sent < 0) {
         send_error_fd(x->tx.sock, &x->tx.peer, TFTP_ERR_UNDEFINED, "read error");
-        xfer_finish(x, false, why, false);
-    } else if ((uint32_t)sent < last - first + 1) {
-        tftp_session_sent(&x->s, first + (uint32_t)sent - 1);
-    } else if (last == x->s.last_block) {
-        x->final_sent = true;
+        xfer_finish(x, false, why ? why : "read error", false);
+        return;
     }
+    /* Netascii ran on an upper bound of its size until the conversion met
+     * the end of the file (tftp_netascii.h). */
+    if (x->tx.ascii && x->tx.ascii->ended && x->s.size != x->tx.ascii->size)
+        tftp_session_set_size(&x->s, x->tx.ascii->size);
+    if ((uint32_t)sent < last - first + 1)
+        tftp_session_sent(&x->s, first + (uint32_t)sent - 1);
+    if (sent > 0 && first + (uint32_t)sent - 1 == x->s.last_block)
+        x->final_sent = true;
 }
 
 static void arm_timer(struct tftp_xfer *x);
@@ -448,40 +450,6 @@ static void xfer_readable(uv_poll_t *h, int status, int events)
 
 /* ---- the listener ---- */
 
-static int prepare_file(struct tftp_xfer *x, int fd, uint64_t size, bool netascii,
-                        const char **why)
-{
-    x->tx.file_fd = fd;
-    if (!netascii)
-        return 0;
-    if (size > NETASCII_MAX) {
-        *why = "file too large for netascii mode";
-        return -EFBIG;
-    }
-    uint8_t *raw = malloc(size ? size : 1);
-    if (!raw)
-        return -ENOMEM;
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = pread(fd, raw + got, size - got, (off_t)got);
-        if (r <= 0) {
-            free(raw);
-            *why = "read error";
-            return -EIO;
-        }
-        got += (size_t)r;
-    }
-    size_t len = tftp_netascii_encode(raw, size, NULL);
-    x->tx.mem = malloc(len ? len : 1);
-    if (!x->tx.mem) {
-        free(raw);
-        return -ENOMEM;
-    }
-    x->ascii_len = tftp_netascii_encode(raw, size, x->tx.mem);
-    free(raw);
-    return 0;
-}
-
 static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const struct tftp_request *req)
 {
@@ -520,21 +488,31 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     }
     x->srv = srv;
     x->tx = (struct tftp_sender){ .sock = -1, .peer = *peer, .file_fd = -1, .shared = srv->sendbuf };
+    x->tx.file_fd = fd;
     snprintf(x->file, sizeof x->file, "%s", rel);
-    if (prepare_file(x, fd, size, req->netascii, &why) < 0) {
-        tftp_sender_free(&x->tx);   /* closes fd */
-        free(x);
-        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, why ? why : "out of memory");
-        return;
-    }
-    if (x->tx.mem)
-        size = x->ascii_len;    /* what travels, and what tsize reports */
 
     /* The biggest block that needs no IP fragmentation on this link. */
     struct tftp_limits lim = { srv->cfg.max_block_size, srv->cfg.max_window_size };
     if (l->nif.mtu > 32 && lim.max_blksize > l->nif.mtu - 32)
         lim.max_blksize = (uint16_t)(l->nif.mtu - 32);
+    if (req->netascii && lim.max_windowsize > TFTP_NETASCII_MAX_WINDOW)
+        lim.max_windowsize = TFTP_NETASCII_MAX_WINDOW;
     tftp_negotiate(req, &lim, size, &x->acc);
+    if (req->netascii) {
+        /* Converted block by block as it is sent: the transfer runs on an
+         * upper bound of the size until the conversion meets the end. */
+        uint64_t bound = tftp_netascii_size_bound(size);
+        x->tx.ascii = tftp_netascii_new(size, x->acc.blksize_value, x->acc.windowsize_value);
+        why = !x->tx.ascii ? "out of memory" :
+              bound / x->acc.blksize_value >= UINT32_MAX ? "file too large for netascii mode" : NULL;
+        if (why) {
+            tftp_sender_free(&x->tx);   /* closes fd */
+            free(x);
+            send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, why);
+            return;
+        }
+        size = bound;
+    }
     x->oack_len = tftp_accepted_any(&x->acc) ? tftp_build_oack(&x->acc, x->oack, sizeof x->oack) : 0;
 
     /* A fresh socket is this transfer's TID (RFC 1350 §4), sending from
@@ -696,7 +674,7 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
     srv->ctx = ctx;
     srv->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     srv->rl_busy = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
-    srv->sendbuf = malloc(TFTP_SEND_BUF_BYTES);
+    srv->sendbuf = malloc(sizeof *srv->sendbuf);
     srv->listeners = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1, sizeof *srv->listeners);
     srv->root_fd = srv->root ? open_root(srv->root) : -ENOMEM;
     *out = srv;

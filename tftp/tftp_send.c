@@ -12,8 +12,7 @@
 #include "log.h"
 #include "tftp_wire.h"
 
-#define SEND_BATCH 256              /* blocks per sendmmsg at most */
-#define READ_AHEAD (16u << 10)      /* lock-step read-ahead per transfer */
+#define READ_AHEAD (16u << 10)      /* read-ahead per transfer: lock-step, netascii */
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
 {
@@ -50,27 +49,24 @@ static ssize_t read_at_least(const struct tftp_sender *tx, uint8_t *buf, size_t 
 /* Blocks first..first+count-1 of the file, back to back. Small runs
  * (lock-step: one block per ACK) come from a per-transfer read-ahead buffer
  * refilled every READ_AHEAD bytes, so most ACKs cost no read at all; bigger
- * runs are read into the buffer shared by all transfers; netascii comes from
- * its converted copy. NULL after a read error (*why says which). */
+ * runs are read into the buffer shared by all transfers. NULL after a read
+ * error (*why says which). */
 static const uint8_t *read_blocks(struct tftp_sender *x, const struct tftp_session *s,
-                                  uint32_t first, uint32_t count, const char **why)
+                                  uint32_t first, uint32_t count, size_t *bytes, const char **why)
 {
-    static const uint8_t no_bytes[1];
     uint64_t off = tftp_block_offset(s, first);
-    size_t bytes = run_bytes(s, first, first + count - 1);
-    if (bytes == 0)
-        return no_bytes;    /* the empty final block (a zero-length file): nothing to read */
-    if (x->mem)
-        return x->mem + off;
-    if (bytes <= READ_AHEAD / 2) {
-        if (off >= x->ahead_off && off + bytes <= x->ahead_off + x->ahead_len)
+    *bytes = run_bytes(s, first, first + count - 1);
+    if (*bytes == 0)
+        return x->shared->data;     /* the empty final block: nothing to read */
+    if (*bytes <= READ_AHEAD / 2) {
+        if (off >= x->ahead_off && off + *bytes <= x->ahead_off + x->ahead_len)
             return x->ahead + (off - x->ahead_off);
         if (!x->ahead && !(x->ahead = malloc(READ_AHEAD)))
             goto shared;
         uint64_t left = s->size - off;
         size_t want = left < READ_AHEAD ? (size_t)left : READ_AHEAD;
         x->ahead_len = 0;
-        ssize_t got = read_at_least(x, x->ahead, want, off, bytes, why);
+        ssize_t got = read_at_least(x, x->ahead, want, off, *bytes, why);
         if (got < 0)
             return NULL;
         x->ahead_off = off;
@@ -78,36 +74,77 @@ static const uint8_t *read_blocks(struct tftp_sender *x, const struct tftp_sessi
         return x->ahead;
     }
 shared:
-    if (read_at_least(x, x->shared, bytes, off, bytes, why) < 0)
+    if (read_at_least(x, x->shared->data, *bytes, off, *bytes, why) < 0)
         return NULL;
-    return x->shared;
+    return x->shared->data;
 }
 
-/* Header and data iovecs for `count` blocks starting at `first`, whose data
- * lies back to back at `data`. */
-static void block_iovecs(const struct tftp_session *s, uint32_t first, uint32_t count,
-                         const uint8_t *data, struct iovec (*iov)[2])
+struct ascii_input {
+    struct tftp_sender *x;
+    const char **why;
+};
+
+/* The netascii converter's input: the file through the read-ahead buffer. */
+static ssize_t ascii_read_cb(void *ctx, uint64_t off, const uint8_t **data)
 {
-    static uint8_t hdrs[SEND_BATCH][4];
+    struct ascii_input *in = ctx;
+    struct tftp_sender *x = in->x;
+    if (off < x->ahead_off || off >= x->ahead_off + x->ahead_len) {
+        if (!x->ahead && !(x->ahead = malloc(READ_AHEAD)))
+            return -ENOMEM;
+        uint64_t left = x->ascii->in_size - off;
+        size_t want = left < READ_AHEAD ? (size_t)left : READ_AHEAD;
+        x->ahead_len = 0;
+        if (read_at_least(x, x->ahead, want, off, want, in->why) < 0)
+            return -EIO;
+        x->ahead_off = off;
+        x->ahead_len = want;
+    }
+    *data = x->ahead + (off - x->ahead_off);
+    return (ssize_t)(x->ahead_off + x->ahead_len - off);
+}
+
+/* Netascii blocks first..first+*count-1, converted into the shared buffer;
+ * *count shrinks when the file ends first. NULL after an error. */
+static const uint8_t *ascii_blocks(struct tftp_sender *x, uint32_t first, uint32_t *count,
+                                   size_t *bytes, const char **why)
+{
+    struct ascii_input in = { x, why };
+    long made = tftp_netascii_blocks(x->ascii, first, *count, ascii_read_cb, &in, x->shared->data,
+                                     bytes);
+    if (made < 0) {
+        if (!*why)
+            *why = made == -EINVAL ? "netascii block outside the window" : strerror((int)-made);
+        return NULL;
+    }
+    *count = (uint32_t)made;
+    return x->shared->data;
+}
+
+/* Header and data iovecs for `count` blocks starting at `first`, whose
+ * `bytes` lie back to back at `data`: full blocks, the last maybe short. */
+static void block_iovecs(struct tftp_send_buf *b, uint16_t blksize, uint32_t first, uint32_t count,
+                         const uint8_t *data, size_t bytes)
+{
     size_t pos = 0;
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t len = tftp_block_length(s, first + i);
-        tftp_build_data_header((uint16_t)(first + i), hdrs[i]);
-        iov[i][0] = (struct iovec){ hdrs[i], 4 };
-        iov[i][1] = (struct iovec){ (void *)(data + pos), len };
+        size_t len = bytes - pos < blksize ? bytes - pos : blksize;
+        tftp_build_data_header((uint16_t)(first + i), b->hdrs[i]);
+        b->iov[i][0] = (struct iovec){ b->hdrs[i], 4 };
+        b->iov[i][1] = (struct iovec){ (void *)(data + pos), len };
         pos += len;
     }
 }
 
 /* One datagram per block, all in one sendmmsg. Returns how many went out. */
-static uint32_t send_mmsg(struct tftp_sender *x, struct iovec (*iov)[2], uint32_t count)
+static uint32_t send_mmsg(struct tftp_sender *x, uint32_t count)
 {
-    static struct mmsghdr msgs[SEND_BATCH];
+    struct mmsghdr *msgs = x->shared->msgs;
     for (uint32_t i = 0; i < count; i++) {
         memset(&msgs[i], 0, sizeof msgs[i]);
         msgs[i].msg_hdr.msg_name = &x->peer;
         msgs[i].msg_hdr.msg_namelen = sizeof x->peer;
-        msgs[i].msg_hdr.msg_iov = iov[i];
+        msgs[i].msg_hdr.msg_iov = x->shared->iov[i];
         msgs[i].msg_hdr.msg_iovlen = 2;
     }
     uint32_t done = 0;
@@ -128,7 +165,7 @@ static uint32_t send_mmsg(struct tftp_sender *x, struct iovec (*iov)[2], uint32_
  * one 4 + blksize bytes except a short final block. One pass through the
  * stack instead of one per block. Returns how many blocks went out, or -1
  * when this socket cannot do GSO (the caller falls back to sendmmsg). */
-static int send_gso(struct tftp_sender *x, uint16_t blksize, struct iovec (*iov)[2], uint32_t count)
+static int send_gso(struct tftp_sender *x, uint16_t blksize, uint32_t count)
 {
     /* The segment size rides on each send (not the socket), so single
      * datagrams never meet the GSO checks. */
@@ -138,7 +175,7 @@ static int send_gso(struct tftp_sender *x, uint16_t blksize, struct iovec (*iov)
     } control;
     memset(&control, 0, sizeof control);
     struct msghdr msg = { .msg_name = &x->peer, .msg_namelen = sizeof x->peer,
-                          .msg_iov = &iov[0][0], .msg_iovlen = 2 * (size_t)count,
+                          .msg_iov = &x->shared->iov[0][0], .msg_iovlen = 2 * (size_t)count,
                           .msg_control = control.buf, .msg_controllen = sizeof control.buf };
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
     cm->cmsg_level = SOL_UDP;
@@ -166,45 +203,49 @@ static int send_gso(struct tftp_sender *x, uint16_t blksize, struct iovec (*iov)
  * the real read to report. */
 static void prefetch_next(struct tftp_sender *x, const struct tftp_session *s, uint32_t next)
 {
-    if (x->mem || next > s->last_block)
+    if (x->ascii || next > s->last_block)
         return;
     uint32_t last = min_u32(next + (x->gso_blocks ? x->gso_lead : 1) - 1, s->last_block);
-    const char *ignored;
+    const char *ignored = NULL;
+    size_t bytes;
     if (run_bytes(s, next, last) <= READ_AHEAD / 2)    /* else read_blocks uses the shared buffer */
-        (void)read_blocks(x, s, next, last - next + 1, &ignored);
+        (void)read_blocks(x, s, next, last - next + 1, &bytes, &ignored);
 }
 
 long tftp_send_blocks(struct tftp_sender *x, const struct tftp_session *s, uint32_t first,
                       uint32_t last, const char **why)
 {
-    static struct iovec iov[SEND_BATCH][2];
     uint32_t per_chunk = TFTP_SEND_BUF_BYTES / s->blksize;
     if (x->gso_blocks && per_chunk > x->gso_blocks)
         per_chunk = x->gso_blocks;
-    if (per_chunk > SEND_BATCH)
-        per_chunk = SEND_BATCH;
+    if (per_chunk > TFTP_SEND_BATCH)
+        per_chunk = TFTP_SEND_BATCH;
     if (per_chunk == 0)
         per_chunk = 1;
     long sent = 0;
     for (uint32_t n = first; n <= last;) {
         uint32_t run = n == first && x->gso_blocks ? x->gso_lead : per_chunk;
-        uint32_t count = last - n + 1 > run ? run : last - n + 1;
-        const uint8_t *data = read_blocks(x, s, n, count, why);
+        uint32_t asked = last - n + 1 > run ? run : last - n + 1, count = asked;
+        size_t bytes;
+        const uint8_t *data = x->ascii ? ascii_blocks(x, n, &count, &bytes, why)
+                                       : read_blocks(x, s, n, count, &bytes, why);
         if (!data)
             return -1;
-        block_iovecs(s, n, count, data, iov);
+        if (count == 0)
+            break;      /* netascii: past the end */
+        block_iovecs(x->shared, s->blksize, n, count, data, bytes);
         int done = -1;
         if (x->gso_blocks && count > 1) {
-            done = send_gso(x, s->blksize, iov, count);
+            done = send_gso(x, s->blksize, count);
             if (done < 0) {
                 log_debug("TFTP: UDP GSO refused (%s), sending block by block", strerror(errno));
                 x->gso_blocks = 0;
             }
         }
         if (done < 0)
-            done = (int)send_mmsg(x, iov, count);
+            done = (int)send_mmsg(x, count);
         sent += done;
-        if ((uint32_t)done < count)
+        if ((uint32_t)done < asked)
             return sent;
         n += count;
     }
@@ -245,7 +286,8 @@ void tftp_sender_free(struct tftp_sender *tx)
     if (tx->file_fd >= 0)
         close(tx->file_fd);
     tx->file_fd = -1;
-    free(tx->mem);
+    free(tx->ascii);
     free(tx->ahead);
-    tx->mem = tx->ahead = NULL;
+    tx->ascii = NULL;
+    tx->ahead = NULL;
 }

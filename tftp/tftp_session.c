@@ -211,6 +211,16 @@ void tftp_session_on_timeout(struct tftp_session *s, int64_t now, struct tftp_se
     rewind_window(s, now, out);
 }
 
+void tftp_session_set_size(struct tftp_session *s, uint64_t size)
+{
+    s->size = size;
+    s->last_block = (uint32_t)(size / s->blksize + 1);
+    if (s->sent > s->last_block)
+        s->sent = s->last_block;
+    if (s->timing && s->timed_block > s->last_block)
+        s->timed_block = s->last_block;     /* the final block's ACK ends the sample */
+}
+
 void tftp_session_sent(struct tftp_session *s, uint32_t last)
 {
     if (last < s->sent)

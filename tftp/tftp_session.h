@@ -96,6 +96,11 @@ void tftp_session_on_ack(struct tftp_session *s, uint16_t block16, int64_t now,
 /* The timer fired (now >= deadline). */
 void tftp_session_on_timeout(struct tftp_session *s, int64_t now, struct tftp_send *out);
 
+/* The size is known now (netascii: the conversion met the end of the file;
+ * the session ran on an upper bound until then). Sets the final block; a
+ * window planned past it ends there. */
+void tftp_session_set_size(struct tftp_session *s, uint64_t size);
+
 /* The shell could only send up to `last` of what it was asked (socket full). */
 void tftp_session_sent(struct tftp_session *s, uint32_t last);
 

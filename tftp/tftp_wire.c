@@ -123,8 +123,10 @@ void tftp_negotiate(const struct tftp_request *req, const struct tftp_limits *li
         if (out->blksize_value < TFTP_MIN_BLKSIZE)
             out->blksize_value = TFTP_MIN_BLKSIZE;
     }
-    if (req->has_tsize) {
-        /* RFC 2349: in an RRQ the client sends 0; we answer the real size. */
+    if (req->has_tsize && !req->netascii) {
+        /* RFC 2349: in an RRQ the client sends 0; we answer the real size.
+         * Netascii's size is only known at the end of the conversion
+         * (tftp_netascii.h): the option is left out, as RFC 2347 allows. */
         out->tsize = true;
         out->tsize_value = file_size;
     }
@@ -181,29 +183,4 @@ void tftp_build_data_header(uint16_t block, uint8_t hdr[4])
     hdr[1] = TFTP_DATA;
     hdr[2] = (uint8_t)(block >> 8);
     hdr[3] = (uint8_t)block;
-}
-
-size_t tftp_netascii_encode(const uint8_t *in, size_t len, uint8_t *out)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (in[i] == '\n') {
-            if (out) {
-                out[o] = '\r';
-                out[o + 1] = '\n';
-            }
-            o += 2;
-        } else if (in[i] == '\r') {
-            if (out) {
-                out[o] = '\r';
-                out[o + 1] = '\0';
-            }
-            o += 2;
-        } else {
-            if (out)
-                out[o] = in[i];
-            o++;
-        }
-    }
-    return o;
 }

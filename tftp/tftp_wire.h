@@ -69,8 +69,4 @@ size_t tftp_build_oack(const struct tftp_accepted *a, uint8_t *buf, size_t cap);
 size_t tftp_build_error(uint16_t code, const char *msg, uint8_t *buf, size_t cap);
 void tftp_build_data_header(uint16_t block, uint8_t hdr[4]);
 
-/* Netascii (RFC 764): LF -> CR LF, CR -> CR NUL. Returns the converted
- * length; writes only when out is not NULL. */
-size_t tftp_netascii_encode(const uint8_t *in, size_t len, uint8_t *out);
-
 #endif
