@@ -6,7 +6,7 @@
 #   make bench      side-by-side benchmarks (not part of check)
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (default 60)
 #   make unit       just the cmocka unit tests (sanitized)
-#   make lint       cppcheck
+#   make lint       cppcheck, and the layout rules (scripts/lint-layout)
 
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -15,8 +15,7 @@ VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough -Wno-missing-field-initializers -Wno-format-truncation
-INCLUDES := -Idaemon -Itftp -Iconfig
-BASE     := -std=gnu11 -D_GNU_SOURCE -g $(WARN) $(INCLUDES) -DNETBOOTD_VERSION='"$(VERSION)"'
+BASE     := -std=gnu11 -D_GNU_SOURCE -g $(WARN) -DNETBOOTD_VERSION='"$(VERSION)"'
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -25,14 +24,36 @@ RELEASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
 SAN_CFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=address,undefined
 
-LIB_SRCS  := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c tftp/*.c config/*.c)))
+# Source folders in dependency order. A folder's files include headers from
+# their own folder and from the folders DEPS_<folder> names, nothing else:
+# each object is compiled with just those -I paths, and scripts/lint-layout
+# checks the same rule (make lint).
+SRC_DIRS           := lib config daemon/leases tftp daemon/ra daemon/dhcp daemon
+DEPS_lib           :=
+DEPS_config        := lib
+DEPS_daemon/leases := lib config
+DEPS_tftp          := lib config
+DEPS_daemon/ra     := lib config
+# daemon/dhcp still reaches up into daemon/ (dhcp_io.h: daemon_state.h)
+# until dhcp_io takes callbacks; make lint reports it.
+DEPS_daemon/dhcp   := lib config daemon/leases daemon
+DEPS_daemon        := lib config daemon/leases tftp daemon/ra daemon/dhcp
+ALL_INCLUDES       := $(addprefix -I,$(SRC_DIRS))
+
+LIB_SRCS  := $(sort $(filter-out daemon/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
 MAIN_SRC  := daemon/main.c
-HEADERS   := $(wildcard daemon/*.h tftp/*.h config/*.h)
+HEADERS   := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRCS))
 
 REL_OBJS := $(patsubst %.c,build/rel/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,build/san/%.o,$(LIB_SRCS))
+
+# Per-folder include paths, as target-specific variables of its objects.
+$(foreach d,$(SRC_DIRS),$(eval \
+    $(patsubst %.c,build/rel/%.o,$(wildcard $(d)/*.c)) \
+    $(patsubst %.c,build/san/%.o,$(wildcard $(d)/*.c)): \
+        INCLUDES := $(addprefix -I,$(d) $(DEPS_$(d)))))
 
 .PHONY: all deps check unit integration qemu demo bench fresh-check fuzz lint clean
 .DEFAULT_GOAL := all
@@ -48,11 +69,11 @@ netbootd: $(REL_OBJS) build/rel/daemon/main.o
 
 build/rel/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(BASE) $(INCLUDES) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(SAN_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(BASE) $(INCLUDES) $(SAN_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # A sanitized daemon for the integration tests: leaks and UB fail them.
 build/san/netbootd: $(SAN_OBJS) build/san/daemon/main.o
@@ -60,7 +81,7 @@ build/san/netbootd: $(SAN_OBJS) build/san/daemon/main.o
 
 build/san/tests/%: tests/unit/%.c $(SAN_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(SAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(SAN_OBJS) \
+	$(CC) $(BASE) $(ALL_INCLUDES) $(SAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(SAN_OBJS) \
 	    $(SAN_LDFLAGS) $(PKG_LIBS) -lcmocka
 
 deps:
@@ -95,11 +116,15 @@ fresh-check:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/install-deps fuzz
-	@tests/fuzz/run $(FUZZ_SECONDS)
+	@FUZZ_SRCS="$(LIB_SRCS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/fuzz/run $(FUZZ_SECONDS)
 
+comma := ,
+empty :=
+space := $(empty) $(empty)
 lint:
 	cppcheck --enable=warning,style,portability --error-exitcode=1 --quiet --inline-suppr \
-	    --suppress=missingIncludeSystem $(INCLUDES) daemon tftp config
+	    --suppress=missingIncludeSystem $(ALL_INCLUDES) $(SRC_DIRS)
+	scripts/lint-layout $(foreach d,$(SRC_DIRS),$(d)=$(subst $(space),$(comma),$(strip $(DEPS_$(d)))))
 
 clean:
 	rm -rf --one-file-system build netbootd

@@ -153,10 +153,4 @@ void config_print_summary(const struct config *cfg, FILE *out);
 const struct config_subnet *config_subnet_for(const struct config *cfg, uint32_t addr);
 int config_boot_index(const struct config *cfg, const char *name);
 
-/* Pure text parsers (no diagnostics), shared by the loader and the daemon:
- * dotted IPv4 (host order), and a MAC as six two-digit hex pairs with ':'
- * or '-' between them. */
-bool parse_ipv4_text(const char *s, uint32_t *out);
-bool parse_mac_text(const char *s, uint8_t out[6]);
-
 #endif

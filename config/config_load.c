@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "arch.h"
 #include "config_ctx.h"
 

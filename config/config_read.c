@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "config_ctx.h"
 
 static bool diag_push(char ***list, size_t *n, char *msg)
@@ -240,47 +241,6 @@ bool cfg_seconds(struct cfg_ctx *c, const struct ynode *n, const char *path,
     cfg_error(c, n, path, "expected a duration between %lu and %lu seconds (e.g. 600, 10m, 2h, 1d), not '%s'",
               min, max, s);
     return false;
-}
-
-bool parse_ipv4_text(const char *s, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int part = 0; part < 4; part++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        unsigned octet = 0;
-        int digits = 0;
-        while (*s >= '0' && *s <= '9') {
-            octet = octet * 10 + (unsigned)(*s++ - '0');
-            if (++digits > 3 || octet > 255)
-                return false;
-        }
-        v = (v << 8) | octet;
-        if (part < 3 && *s++ != '.')
-            return false;
-    }
-    if (*s)
-        return false;
-    *out = v;
-    return true;
-}
-
-bool parse_mac_text(const char *s, uint8_t out[6])
-{
-    for (int i = 0; i < 6; i++) {
-        unsigned v;
-        int used;
-        if (sscanf(s, "%2x%n", &v, &used) != 1 || used != 2)
-            return false;
-        out[i] = (uint8_t)v;
-        s += 2;
-        if (i < 5) {
-            if (*s != ':' && *s != '-')
-                return false;
-            s++;
-        }
-    }
-    return *s == '\0';
 }
 
 bool cfg_ipv4(struct cfg_ctx *c, const struct ynode *n, const char *path, uint32_t *out)

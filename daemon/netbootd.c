@@ -7,10 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
 #include "daemon.h"
 #include "daemon_state.h"
 #include "dhcp_io.h"
-#include "dhcp_lease.h"
+#include "lease_pool.h"
 #include "hooks.h"
 #include "lease_journal.h"
 #include "lease_record.h"

@@ -1,7 +1,7 @@
 /* test_lease_alloc.c - the lease pool: returning clients, requested
  * addresses, reservations, offer holds, expiry, quarantine, exhaustion,
  * and a /16 pool filled completely. */
-#include "dhcp_lease.h"
+#include "lease_pool.h"
 #include "test_util.h"
 
 static struct lease_client client(uint8_t n)

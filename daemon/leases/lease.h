@@ -1,5 +1,5 @@
 /* lease.h - one lease record and one netboot event: the shared vocabulary of
- * the allocator (dhcp_lease), the journal (lease_journal), the event runner
+ * the pool (lease_pool), the journal (lease_journal), the event runner
  * (hooks) and `netbootd --leases`.
  *
  * Addresses are host byte order. Times are Unix seconds (int64_t), always

@@ -10,7 +10,7 @@
 
 #include <uv.h>
 
-#include "dhcp_lease.h"
+#include "lease_pool.h"
 #include "lease_journal.h"
 
 struct lease_store;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "addr.h"
 
 #define ATF_COM 0x02        /* entry complete: the hardware address is known */
 

@@ -96,27 +96,3 @@ char *log_escape(const void *data, size_t len, char *out, size_t out_size)
     out[o] = '\0';
     return out;
 }
-
-char *log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t out_size)
-{
-    size_t o = 0;
-    if (out_size == 0)
-        return out;
-    out[0] = '\0';
-    if (hlen > 16)
-        hlen = 16;
-    for (size_t i = 0; i < hlen && o + 3 < out_size + (i + 1 == hlen); i++) {
-        int n = snprintf(out + o, out_size - o, i ? ":%02x" : "%02x", hw[i]);
-        if (n < 0 || (size_t)n >= out_size - o)
-            break;
-        o += (size_t)n;
-    }
-    return out;
-}
-
-char *log_ipv4(uint32_t ip, char *out, size_t out_size)
-{
-    snprintf(out, out_size, "%u.%u.%u.%u", (ip >> 24) & 0xff, (ip >> 16) & 0xff,
-             (ip >> 8) & 0xff, ip & 0xff);
-    return out;
-}

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp_lease.h"
+#include "addr.h"
+#include "lease_pool.h"
 #include "dhcp_server.h"
 #include "dhcp_sock.h"
 #include "dhcp_wire.h"

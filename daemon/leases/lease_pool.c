@@ -1,5 +1,5 @@
-/* dhcp_lease.c - see dhcp_lease.h. */
-#include "dhcp_lease.h"
+/* lease_pool.c - see lease_pool.h. */
+#include "lease_pool.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "dhcp_classify.h"
 #include "dhcp_reply_opts.h"
 #include "log.h"

@@ -1,4 +1,4 @@
-/* dhcp_lease.h - the in-memory lease pool for every subnet (pure: time is
+/* lease_pool.h - the in-memory lease pool for every subnet (pure: time is
  * passed in, nothing touches files).
  *
  * A client is known by its client-id (option 61) when it sends one, else by
@@ -7,8 +7,8 @@
  * Addresses: by index (O(1)); free ones come from a per-range bitmap with
  * a rotating cursor, so a /16 pool stays fast. Reserved addresses (hosts
  * with `ip:`) are never handed to anyone else. */
-#ifndef NETBOOTD_DHCP_LEASE_H
-#define NETBOOTD_DHCP_LEASE_H
+#ifndef NETBOOTD_LEASE_POOL_H
+#define NETBOOTD_LEASE_POOL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "arch.h"
 #include "lease_record.h"
 #include "log.h"

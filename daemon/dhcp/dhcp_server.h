@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "dhcp_lease.h"
+#include "lease_pool.h"
 #include "dhcp_wire.h"
 #include "lease.h"
 

@@ -44,10 +44,4 @@ void log_limited(struct log_ratelimit *rl, enum log_level level, const char *fmt
  * else as \xNN. Always NUL-terminates; truncates to fit. Returns out. */
 char *log_escape(const void *data, size_t len, char *out, size_t out_size);
 
-/* "52:54:00:12:34:56" (hlen bytes, max 16). out must hold 3*16 bytes. */
-char *log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t out_size);
-
-/* Dotted quad of a host-order IPv4 address. out must hold 16 bytes. */
-char *log_ipv4(uint32_t ip_host_order, char *out, size_t out_size);
-
 #endif

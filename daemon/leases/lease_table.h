@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dhcp_lease.h"
+#include "lease_pool.h"
 
 void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now);
 
