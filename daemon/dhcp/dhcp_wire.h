@@ -13,6 +13,10 @@
 #include <stdint.h>
 
 #define DHCP_HEADER_LEN     236
+#define DHCP_SNAME_OFFSET   44      /* the header's sname and file fields */
+#define DHCP_SNAME_LEN      64
+#define DHCP_FILE_OFFSET    108
+#define DHCP_FILE_LEN       128
 #define DHCP_MAGIC          0x63825363u
 #define DHCP_MIN_MSG        576     /* RFC 2131 §2: every client accepts this (IP datagram) */
 #define DHCP_IP_UDP_HEADERS 28
@@ -49,8 +53,8 @@ struct dhcp_msg {
     uint16_t secs, flags;
     uint32_t ciaddr, yiaddr, siaddr, giaddr;
     uint8_t chaddr[16];
-    uint8_t sname[64];
-    uint8_t file[128];
+    uint8_t sname[DHCP_SNAME_LEN];
+    uint8_t file[DHCP_FILE_LEN];
     bool has_cookie;            /* false: plain BOOTP without options */
     uint8_t overload;           /* option 52 value seen (1 file, 2 sname, 3 both) */
     bool opt_present[256];
@@ -93,8 +97,8 @@ struct dhcp_reply {
     uint16_t flags;
     uint32_t ciaddr, yiaddr, siaddr, giaddr;
     uint8_t chaddr[16];
-    char sname[64];             /* NUL-terminated; empty = free for overload */
-    char file[128];
+    char sname[DHCP_SNAME_LEN]; /* NUL-terminated; empty = free for overload */
+    char file[DHCP_FILE_LEN];
     uint8_t msg_type;           /* DHCP_NONE: BOOTP reply (options still sent, no 53) */
     uint32_t server_id;         /* option 54 when msg_type != NONE */
     struct dhcp_out_opt opts[DHCP_REPLY_MAX_OPTS];
