@@ -95,7 +95,7 @@ unit: $(UNIT_BINS)
 check:
 	@scripts/install-deps check
 	@$(MAKE) --no-print-directory netbootd build/san/netbootd $(UNIT_BINS)
-	@tests/run all $(UNIT_BINS)
+	@FUZZ_OBJS="$(SAN_OBJS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/run all $(UNIT_BINS)
 
 demo:
 	@scripts/install-deps demo
