@@ -4,6 +4,7 @@
 #   make check      install test deps, build with ASan+UBSan, run every suite
 #   make demo       install deps, build, assemble a boot tree, PXE-boot BIOS+UEFI VMs
 #   make bench      side-by-side benchmarks (not part of check)
+#   make bench-ab   this tree against AB_BASE (default HEAD~1): TFTP and DHCP
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (default 60)
 #   make unit       just the cmocka unit tests (sanitized)
 #   make lint       cppcheck, and the layout rules (scripts/lint-layout)
@@ -55,7 +56,7 @@ $(foreach d,$(SRC_DIRS),$(eval \
     $(patsubst %.c,build/san/%.o,$(wildcard $(d)/*.c)): \
         INCLUDES := $(addprefix -I,$(d) $(DEPS_$(d)))))
 
-.PHONY: all deps check unit integration qemu demo bench fresh-check fuzz lint clean
+.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint clean
 .DEFAULT_GOAL := all
 
 # Plain `make` on a new machine: the compiler and libraries first (a clear
@@ -106,6 +107,10 @@ bench:
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory netbootd
 	@tests/bench/run
+
+bench-ab:
+	@scripts/install-deps bench
+	@tests/bench/ab
 
 # The install path on a new machine: make check inside a fresh minimal
 # Debian 12 chroot (FRESH_TARGETS="check demo" to run the demo there too).
