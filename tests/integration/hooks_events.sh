@@ -2,12 +2,7 @@
 # Lease events reach a provisioning hook in order, with their variables, and
 # the JSON event log; a hanging hook is killed and never delays DHCP; the
 # boot timeline shows up in `netbootd --leases`.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up hk
+. "$(dirname "$0")/../lib/prologue.sh" hk
 HOOK="$LAB_TMP/hook.sh"
 EVENTS="$LAB_TMP/events"
 cat > "$HOOK" <<HOOKEOF
@@ -20,7 +15,6 @@ HOOKEOF
 chmod +x "$HOOK"
 start_netbootd --set leases.on-event="$HOOK" --set leases.hook-timeout=2 \
     --set leases.event-log="$LAB_TMP/events.json"
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 MAC=52:54:00:aa:bb:07
 UD_LOG="$LAB_TMP/udhcpc.log"
 ud_pid=$(lab_bg "$LAB_CLI" "$UD_LOG" busybox udhcpc -i cli0 -f -R -t 5 -T 2 -x 0x5d:0007 \
@@ -44,14 +38,8 @@ case "$order" in
 esac
 grep -q "^commit $mac $ip efi-x64 uefi64" "$EVENTS" || fail "commit event variables wrong"
 grep -q "^tftp-done $mac $ip efi-x64 uefi64 efi64/syslinux.efi 200000" "$EVENTS" || fail "tftp-done variables wrong"
-/usr/bin/python3 -c '
-import json, sys
-evs = [json.loads(l) for l in open(sys.argv[1])]
-kinds = [e["event"] for e in evs]
-assert "commit" in kinds and "tftp-done" in kinds, kinds
-t = [e for e in evs if e["event"] == "tftp-done"][0]
-assert t["file"] == "efi64/syslinux.efi" and t["bytes"] == 200000, t
-' "$LAB_TMP/events.json" || fail "JSON event log wrong"
+/usr/bin/python3 tests/tools/event_log_check.py "$LAB_TMP/events.json" efi64/syslinux.efi 200000 ||
+    fail "JSON event log wrong"
 echo "result: events in order: $order"
 stop_netbootd
 "$(netbootd_bin)" --leases --profile tests/fixtures/profiles/lab.yaml --set tftp.root="$NB_ROOT" \

@@ -2,17 +2,11 @@
 # Hostile input on the DHCP and TFTP ports: the daemon must not crash, must
 # log malformed packets (rate-limited), must read or write nothing outside
 # the TFTP root, and must serve the next valid DHCP and TFTP clients.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up ho
+. "$(dirname "$0")/../lib/prologue.sh" ho
 NB_LOG_LEVEL=info
 mkdir -p "$LAB_TMP/tftproot"
 echo secret > "$LAB_TMP/secret"
 start_netbootd --set leases.offer-hold=2
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 inns ip addr add 192.0.2.2/24 dev cli0
 before=$(find "$LAB_TMP" -newer "$NB_LOG" -type f | grep -v -e netbootd.log -e leases | wc -l)
 inns timeout 120 /usr/bin/python3 tests/tools/hostile.py --random "${HOSTILE_COUNT:-10000}" || fail "sender failed"

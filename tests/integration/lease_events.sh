@@ -5,12 +5,7 @@
 # declined address is not offered to the next client), tftp-done, and
 # tftp-failed (a client that stops ACKing mid-transfer); a client with a
 # static address (no lease) still gets its MAC in tftp events.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up le
+. "$(dirname "$0")/../lib/prologue.sh" le
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
 EVENTS="$LAB_TMP/events"
 HOOK="$LAB_TMP/hook.sh"
@@ -61,14 +56,8 @@ cli_mac=$(ip netns exec "$LAB_CLI" cat /sys/class/net/cli0/address)
 seen 1 "tftp-done $cli_mac 192.0.2.2 efi64/syslinux.efi" ||
     { cat "$EVENTS"; fail "tftp-done for a lease-less client without its MAC ($cli_mac)"; }
 # Read the first block and go silent: the server resends, gives up, reports.
-ip netns exec "$LAB_CLI" timeout 10 /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(3)
-s.sendto(b"\0\x01efi64/syslinux.efi\0octet\0", ("192.0.2.1", 69))
-data, _ = s.recvfrom(1000)
-assert data[:4] == b"\0\x03\0\x01", data[:4]
-' || fail "no first block"
+ip netns exec "$LAB_CLI" timeout 10 /usr/bin/python3 tests/tools/tftp_first_block.py 192.0.2.1 efi64/syslinux.efi ||
+    fail "no first block"
 seen 20 "tftp-failed .* 192.0.2.2 efi64/syslinux.efi" || { cat "$EVENTS"; fail "no tftp-failed event"; }
 grep -q "TFTP efi64/syslinux.efi to 192.0.2.2 failed" "$NB_LOG" || fail "failed transfer not logged"
 echo "result: tftp-done and tftp-failed"

@@ -6,14 +6,8 @@
 # Once a real router advertises on the link netbootd stops answering there
 # (a forged advertisement - hop limit below 255, global source - does not count);
 # it solicits once at start to find one. Without the key nothing answers.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up rs
+. "$(dirname "$0")/../lib/prologue.sh" rs
 chmod 755 "$LAB_TMP"        # the unprivileged daemon keeps its lease folder here
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 # The client's own kernel solicits on link-up; keep it quiet so that every
 # advertisement seen here answers the script's solicitation.
 inns sysctl -qw net.ipv6.conf.cli0.router_solicitations=0

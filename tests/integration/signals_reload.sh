@@ -3,16 +3,10 @@
 # without a restart), refuses a bad one with file:line:column errors and keeps
 # serving; SIGTERM stops cleanly with the lease file flushed; --check prints
 # a summary or every error; after binding, netbootd drops root.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up sg
+. "$(dirname "$0")/../lib/prologue.sh" sg
 PROFILE="$LAB_TMP/profile.yaml"
 chmod 755 "$LAB_TMP"    # the unprivileged daemon re-reads its profile on SIGHUP
 cp tests/fixtures/profiles/lab.yaml "$PROFILE"
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 BIN=$(netbootd_bin)
 
 # --check: summary and exit 0; a broken profile: every error, exit 1.

@@ -2,17 +2,11 @@
 # Soak: 1,000 TFTP transfers of which half the clients vanish mid-transfer,
 # plus DORA churn. Afterwards netbootd's open file descriptors and memory
 # are back near where they started (printed), and it still serves.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up sk
+. "$(dirname "$0")/../lib/prologue.sh" sk
 NB_LOG_LEVEL=warn
 mkdir -p "$LAB_TMP/tftproot"
 head -c 262144 /dev/urandom > "$LAB_TMP/tftproot/soak.bin"
 start_netbootd --set tftp.retries=2 --set tftp.timeout=1 --set leases.offer-hold=2
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 inns ip addr add 192.0.2.2/24 dev cli0
 fds() { ls /proc/"$NB_PID"/fd | wc -l; }
 rss() { awk '/^VmRSS:/ {print $2}' /proc/"$NB_PID"/status; }

@@ -10,11 +10,7 @@
 #    under 1.35x the file. Before the resend bound, atftp's ACKs stayed
 #    misaligned with our windows after a loss and up to 72 blocks went out
 #    again per packet lost.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
+. "$(dirname "$0")/../lib/prologue.sh"
 command -v nft >/dev/null || { echo "skip: nft (package nftables) not installed"; exit 77; }
 lab_up tl
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
@@ -44,7 +40,6 @@ table inet loss {
     }
 }
 EOF
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 # counter NETNS NAME packets|bytes (nft prints "packets N bytes M")
 counter() { ip netns exec "$1" nft list counter inet loss "$2" | awk -v f="$3" '$1 == "packets" { print f == "packets" ? $2 : $4 }'; }

@@ -45,6 +45,9 @@ lab_bg() {
     echo "$pid"
 }
 
+# inns CMD...: run CMD in the client namespace.
+inns() { ip netns exec "$LAB_CLI" "$@"; }
+
 lab_track() { LAB_PIDS+=("$1"); [ -n "$LAB_TMP" ] && echo "$1" >> "$LAB_TMP/pids"; }
 
 # lab_tmpfs DIR MIB: a tmpfs of MIB MiB on DIR (inside $LAB_TMP), unmounted by

@@ -1,0 +1,24 @@
+#!/usr/bin/python3
+"""tftp_first_block.py - start a TFTP read, take block 1 and go silent.
+
+  tftp_first_block.py SERVER FILE
+      send an RRQ (octet, no options) for FILE to SERVER:69, wait up to 3 s
+      for DATA block 1 and exit without acknowledging it, so the server has
+      to resend, give up and report the transfer failed. Exits non-zero
+      when block 1 does not come.
+"""
+import socket
+import sys
+
+
+def main():
+    server, name = sys.argv[1], sys.argv[2]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.sendto(b"\0\x01" + name.encode() + b"\0octet\0", (server, 69))
+    data, _ = s.recvfrom(1000)
+    assert data[:4] == b"\0\x03\0\x01", data[:4]
+
+
+if __name__ == "__main__":
+    main()
