@@ -33,17 +33,6 @@ struct hooks {
     int log_fd;
 };
 
-static void arch_text(int32_t arch, char *buf, size_t size)
-{
-    const char *name = arch >= 0 ? arch_name((uint16_t)arch) : NULL;
-    if (arch < 0)
-        snprintf(buf, size, "%s", "");
-    else if (name)
-        snprintf(buf, size, "%s", name);
-    else
-        snprintf(buf, size, "%d", (int)arch);
-}
-
 /* The event's address, MAC and arch as text ("" when unknown). */
 static void event_texts(const struct netboot_event *ev, char ip[16], char mac[20], char arch[32])
 {
@@ -54,7 +43,7 @@ static void event_texts(const struct netboot_event *ev, char ip[16], char mac[20
         log_hwaddr(ev->mac, 6, mac, 20);
     else
         mac[0] = '\0';
-    arch_text(ev->arch, arch, 32);
+    arch_label(ev->arch, "", arch, 32);
 }
 
 size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, char **envp,

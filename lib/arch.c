@@ -1,6 +1,7 @@
 /* arch.c - the IANA processor architecture table (option 93). */
 #include "arch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,6 +71,18 @@ const char *arch_name(uint16_t arch)
 {
     const struct arch_entry *e = arch_find(arch);
     return e ? e->name : NULL;
+}
+
+const char *arch_label(int32_t arch, const char *none, char *buf, size_t size)
+{
+    const char *name = arch >= 0 && arch <= UINT16_MAX ? arch_name((uint16_t)arch) : NULL;
+    if (arch < 0)
+        snprintf(buf, size, "%s", none);
+    else if (name)
+        snprintf(buf, size, "%s", name);
+    else
+        snprintf(buf, size, "%d", (int)arch);
+    return buf;
 }
 
 const char *arch_description(uint16_t arch)

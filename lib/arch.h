@@ -3,6 +3,7 @@
 #ifndef NETBOOTD_ARCH_H
 #define NETBOOTD_ARCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Short name for logs and summaries ("bios", "efi-x64", ...); "arch-N" style
@@ -11,6 +12,12 @@ const char *arch_name(uint16_t arch);
 
 /* A short name, an alias or a decimal number -> the number; -1 if unknown. */
 int arch_from_name(const char *name);
+
+/* The label every output (logs, events, `netbootd --leases`) gives an
+ * architecture: its short name, the decimal number when the registry does
+ * not name it, `none` when there is none (arch < 0: no option 93).
+ * Returns buf. */
+const char *arch_label(int32_t arch, const char *none, char *buf, size_t size);
 
 /* Human description, e.g. "x64 UEFI"; NULL if unknown. */
 const char *arch_description(uint16_t arch);

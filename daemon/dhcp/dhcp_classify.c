@@ -112,14 +112,5 @@ const struct config_boot_class *dhcp_classify(const struct config *cfg,
 const char *dhcp_arch_label(const struct dhcp_msg *msg, char *buf, size_t size)
 {
     uint16_t arch;
-    if (!dhcp_msg_arch(msg, &arch)) {
-        snprintf(buf, size, "-");
-        return buf;
-    }
-    const char *name = arch_name(arch);
-    if (name)
-        snprintf(buf, size, "%s", name);
-    else
-        snprintf(buf, size, "arch-%u", arch);
-    return buf;
+    return arch_label(dhcp_msg_arch(msg, &arch) ? arch : -1, "-", buf, size);
 }

@@ -96,13 +96,7 @@ void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
         log_ipv4(l->ip, ip, sizeof ip);
         log_hwaddr(l->mac, 6, mac, sizeof mac);
         format_client_id(l->client_id, l->client_id_len, cid, sizeof cid);
-        const char *an = l->arch >= 0 ? arch_name((uint16_t)l->arch) : NULL;
-        if (an)
-            snprintf(arch, sizeof arch, "%s", an);
-        else if (l->arch >= 0)
-            snprintf(arch, sizeof arch, "%d", (int)l->arch);
-        else
-            snprintf(arch, sizeof arch, "-");
+        arch_label(l->arch, "-", arch, sizeof arch);
         lease_table_when(l->stage_time, now, stage_when, sizeof stage_when);
         switch (l->stage) {
         case STAGE_TFTP_DONE:

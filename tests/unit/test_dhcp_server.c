@@ -247,6 +247,12 @@ static void test_classification_every_arch(void **state)
         dhcp_arch_label(&m, label, sizeof label);
         assert_string_equal(label, arch_name((uint16_t)arch));
     }
+    /* One label everywhere: name, else the number, else what "none" says. */
+    char label[24];
+    assert_string_equal(arch_label(7, "-", label, sizeof label), "efi-x64");
+    assert_string_equal(arch_label(4711, "-", label, sizeof label), "4711");
+    assert_string_equal(arch_label(-1, "-", label, sizeof label), "-");
+    assert_string_equal(arch_label(-1, "", label, sizeof label), "");
 }
 
 static void test_classification_vendor_user_mac_host(void **state)
