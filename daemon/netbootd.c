@@ -45,11 +45,8 @@ static void expired_cb(const struct lease *l, void *ctx)
 {
     struct netbootd *nb = ctx;
     char ip[16], mac[20];
-    struct netboot_event ev = { .kind = EV_EXPIRE, .time = netbootd_now(), .has_mac = true,
-                                .ip = l->ip, .arch = l->arch, .expires = l->expires };
-    memcpy(ev.mac, l->mac, 6);
-    snprintf(ev.hostname, sizeof ev.hostname, "%s", l->hostname);
-    snprintf(ev.class_name, sizeof ev.class_name, "%s", l->class_name);
+    struct netboot_event ev = { .kind = EV_EXPIRE, .time = netbootd_now(), .arch = -1 };
+    netboot_event_add_lease(&ev, l);
     log_info("lease expired: %s (%s)", log_ipv4(l->ip, ip, sizeof ip),
              log_hwaddr(l->mac, 6, mac, sizeof mac));
     netbootd_lease_changed(nb, l);
@@ -73,12 +70,7 @@ static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
                                 .bytes = r->bytes, .seconds = r->seconds };
     snprintf(ev.file, sizeof ev.file, "%s", r->file ? r->file : "");
     if (l) {
-        memcpy(ev.mac, l->mac, 6);
-        ev.has_mac = true;
-        ev.arch = l->arch;
-        ev.expires = l->expires;
-        snprintf(ev.hostname, sizeof ev.hostname, "%s", l->hostname);
-        snprintf(ev.class_name, sizeof ev.class_name, "%s", l->class_name);
+        netboot_event_add_lease(&ev, l);
         /* Not-found probes (GRUB, PXELINUX config search) are not progress. */
         if (r->ok || l->stage < STAGE_TFTP_DONE) {
             l->stage = r->ok ? STAGE_TFTP_DONE : STAGE_TFTP_FAILED;

@@ -67,15 +67,9 @@ static void fill_event(struct dhcp_decision *d, enum netboot_event_kind kind,
     ev->arch = dhcp_msg_arch(c->msg, &arch) ? arch : -1;
     if (c->boot && c->boot->name)
         snprintf(ev->class_name, sizeof ev->class_name, "%s", c->boot->name);
-    if (l) {
-        snprintf(ev->hostname, sizeof ev->hostname, "%s", l->hostname);
-        ev->expires = l->expires;
-        /* RELEASE/DECLINE carry no option 93: the lease remembers. */
-        if (ev->arch < 0)
-            ev->arch = l->arch;
-        if (!ev->class_name[0])
-            snprintf(ev->class_name, sizeof ev->class_name, "%s", l->class_name);
-    }
+    /* RELEASE/DECLINE carry no option 93: the lease remembers. */
+    if (l)
+        netboot_event_add_lease(ev, l);
 }
 
 static void record_change(struct dhcp_decision *d, const struct lease *l)

@@ -80,4 +80,9 @@ struct netboot_event {
     double seconds;                 /* tftp events */
 };
 
+/* Complete an event from the lease it is about: what the event does not
+ * know yet (MAC, address, arch < 0, empty hostname or class) comes from the
+ * lease, and the lease's expiry always. What the packet said stays. */
+void netboot_event_add_lease(struct netboot_event *ev, const struct lease *l);
+
 #endif
