@@ -1,9 +1,9 @@
 /* daemon.c - the running netbootd: the libuv loop, signals, reload and the
  * wiring between DHCP, TFTP, the lease store and the event hooks.
  *
- * Data flow (see DESIGN.md): dhcp_io receives -> dhcp_server decides ->
- * lease_store journals (group commit) -> dhcp_io sends; tftp_io reports
- * finished transfers here, which become boot-timeline events. */
+ * Data flow (docs/architecture.md): dhcp_io receives -> dhcp_server
+ * decides -> lease_store journals (group commit) -> dhcp_io sends; tftp_io
+ * reports finished transfers here, which become boot-timeline events. */
 #include "daemon.h"
 
 #include <errno.h>

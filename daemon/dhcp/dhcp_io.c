@@ -1,4 +1,5 @@
-/* dhcp_io.c - the only DHCP code that touches sockets and libuv.
+/* dhcp_io.c - the libuv side of DHCP (the socket calls themselves are in
+ * dhcp_sock.c).
  *
  * recv -> dhcp_wire_decode -> dhcp_server_handle -> lease changes to the
  * store, events to the hooks -> dhcp_wire_encode -> send now (OFFER, NAK,
@@ -238,10 +239,11 @@ static void link_closed_cb(uv_handle_t *h)
 
 int dhcp_io_reload(struct dhcp_io *io, const struct config *cfg)
 {
-    /* Keep links whose interface stays; open new ones; close the rest.
-     * The links array is reallocated, so held replies may point into it:
-     * links are never moved while open — a new array is built and the old
-     * entries that stay are reopened in place only at start. */
+    /* Sockets are opened only at start: once privileges are dropped (the
+     * usual case) no new socket can bind port 67. A reload with the same
+     * interfaces refreshes what netif_lookup reports of them (address,
+     * MTU); a different list is ignored with a warning and the old
+     * sockets keep serving. */
     if (io->links) {
         bool same = io->n_links == cfg->n_interfaces;
         for (size_t i = 0; same && i < cfg->n_interfaces; i++)

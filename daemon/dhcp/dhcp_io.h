@@ -7,7 +7,9 @@
 
 /* Open a socket on each cfg interface (needs root/CAP_NET_BIND_SERVICE). */
 int dhcp_io_start(struct netbootd *nb, struct dhcp_io **out);
-/* Interfaces added or removed by a reload: open/close sockets to match. */
+/* First call (from dhcp_io_start): open a socket on each interface. On a
+ * reload: the same interfaces get their address and MTU refreshed; a changed
+ * list is logged and ignored (it needs a restart). */
 int dhcp_io_reload(struct dhcp_io *io, const struct config *cfg);
 /* Close the sockets (replies still held are then dropped). */
 void dhcp_io_stop(struct dhcp_io *io);
