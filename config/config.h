@@ -113,6 +113,9 @@ struct config {
     struct config_host *hosts;  size_t n_hosts;
     struct config_boot_class *boot; size_t n_boot;
     struct config_option *options; size_t n_options;  /* global extras */
+    /* Relay agents whose giaddr is believed (by IP source address); none =
+     * any relay that unicasts from port 67 (dhcp_server.c). */
+    uint32_t *relays;           size_t n_relays;
     struct config_tftp tftp;
     struct config_leases leases;
     char *user;                 /* drop privileges to this user; default "netbootd" if it exists else "nobody" */

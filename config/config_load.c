@@ -505,7 +505,7 @@ static void set_defaults(struct config *cfg)
 static void load_root(struct cfg_ctx *c, const struct ynode *root)
 {
     static const char *const keys[] = { "interfaces", "subnets", "hosts", "boot", "options",
-        "tftp", "leases", "user", "answer-router-solicitations", NULL };
+        "tftp", "leases", "user", "answer-router-solicitations", "relays", NULL };
     struct config *cfg = c->cfg;
     const struct ynode *x;
 
@@ -534,6 +534,8 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
         cfg_string(c, x, "user", &cfg->user);
     if ((x = ytree_get(root, "answer-router-solicitations")))
         cfg_bool(c, x, "answer-router-solicitations", &cfg->answer_router_solicitations);
+    if ((x = ytree_get(root, "relays")))
+        cfg_ipv4_list(c, x, "relays", &cfg->relays, &cfg->n_relays);
     if (!cfg->leases.file)
         cfg->leases.file = strdup("/var/lib/netbootd/leases");
 }

@@ -132,4 +132,9 @@ void config_print_summary(const struct config *cfg, FILE *out)
             cfg->leases.event_log ? cfg->leases.event_log : "-");
     if (cfg->answer_router_solicitations)
         fprintf(out, "ipv6: router solicitations answered (no prefix, no default route)\n");
+    if (cfg->n_relays) {
+        fprintf(out, "relays (giaddr believed only from): ");
+        print_ip_list(out, cfg->relays, cfg->n_relays);
+        fputc('\n', out);
+    }
 }

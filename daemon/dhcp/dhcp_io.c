@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "lease_pool.h"
@@ -20,7 +21,7 @@
 #include "netif.h"
 
 struct dhcp_link {
-    uv_udp_t udp;
+    uv_poll_t poll;             /* readable: recvmsg (IP_PKTINFO), not uv_udp */
     int fd;
     struct netif nif;
     struct dhcp_io *io;
@@ -31,7 +32,8 @@ struct dhcp_io {
     struct netbootd *nb;
     struct dhcp_link *links;
     size_t n_links;
-    struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines;
+    struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines, rl_untrusted;
+    unsigned long long n_untrusted;     /* requests dropped for giaddr/ciaddr */
     uint8_t rxbuf[DHCP_MAX_MSG + 1];
     bool rx_busy;
 };
@@ -80,7 +82,38 @@ static void held_reply_cb(void *arg, int status)
     free(h);
 }
 
-static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t len)
+/* A request not answered: a rate-limited warning for what a sender could
+ * use against others (counted), a debug line for the rest. */
+static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
+                     const struct dhcp_decision *d, const struct dhcp_sock_from *from)
+{
+    struct dhcp_io *io = link->io;
+    const char *type = dhcp_msg_type_name(dhcp_msg_type(msg));
+    char mac[64], src[16], dst[16];
+    switch (d->drop_kind) {
+    case DHCP_DROP_UNTRUSTED:
+        io->n_untrusted++;
+        log_limited(&io->rl_untrusted, LOG_WARN, "%s from %s (%s:%u to %s) on %s dropped: %s "
+                    "[%llu so far]", type, log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac),
+                    log_ipv4(from->src, src, sizeof src), from->sport,
+                    log_ipv4(from->dst, dst, sizeof dst), link->nif.name, d->why,
+                    (unsigned long long)io->n_untrusted);
+        return;
+    case DHCP_DROP_DECLINE_LIMIT:
+        log_limited(&io->rl_declines, LOG_WARN, "DHCPDECLINE from %s on %s ignored: it already "
+                    "has %d addresses quarantined", log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac),
+                    link->nif.name, DHCP_DECLINES_PER_CLIENT);
+        return;
+    case DHCP_DROP_QUIET:
+        if (log_get_level() >= LOG_DEBUG)       /* skip formatting the MAC when not shown */
+            log_msg(LOG_DEBUG, "%s from %s on %s ignored: %s", type,
+                    log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac), link->nif.name, d->why);
+        return;
+    }
+}
+
+static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t len,
+                            const struct dhcp_sock_from *from)
 {
     struct dhcp_io *io = link->io;
     struct netbootd *nb = io->nb;
@@ -97,7 +130,7 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
     if (!link->nif.addr || !link->nif.netmask)
         netif_lookup(link->nif.name, &link->nif);   /* the address may have come later */
     struct dhcp_ingress in = { link->nif.ifindex, link->nif.name, link->nif.addr,
-                               link->nif.netmask };
+                               link->nif.netmask, from->src, from->sport, from->dst };
     err = dhcp_server_handle(nb->cfg, nb->pool, &msg, &in, netbootd_now(), &d);
     if (err < 0) {
         log_error("DHCP: %s", strerror(-err));
@@ -114,19 +147,8 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
         log_limited(&io->rl_exhausted, LOG_WARN, "subnet %s/%u: address pool exhausted, no OFFER",
                     log_ipv4(d.exhausted->network, net, sizeof net), d.exhausted->prefix_len);
     }
-    if (d.action == DHCP_ACTION_DROP && d.drop_kind == DHCP_DROP_DECLINE_LIMIT) {
-        char mac[64];
-        log_limited(&io->rl_declines, LOG_WARN, "DHCPDECLINE from %s on %s ignored: it already "
-                    "has %d addresses quarantined", log_hwaddr(msg.chaddr, msg.hlen, mac, sizeof mac),
-                    link->nif.name, DHCP_DECLINES_PER_CLIENT);
-        return;
-    }
     if (d.action == DHCP_ACTION_DROP) {
-        if (log_get_level() >= LOG_DEBUG) {     /* skip formatting the MAC when not shown */
-            char mac[64];
-            log_msg(LOG_DEBUG, "%s from %s on %s ignored: %s", dhcp_msg_type_name(dhcp_msg_type(&msg)),
-                    log_hwaddr(msg.chaddr, msg.hlen, mac, sizeof mac), link->nif.name, d.why);
-        }
+        log_drop(link, &msg, &d, from);
         return;
     }
     if (d.action != DHCP_ACTION_REPLY)
@@ -163,27 +185,41 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
     lease_store_when_durable(nb->store, held_reply_cb, h);
 }
 
-static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+/* Datagrams read per wakeup before the loop gets a turn (other links, TFTP). */
+#define DHCP_RECV_BATCH 32
+
+static void poll_cb(uv_poll_t *poll, int status, int events)
 {
-    struct dhcp_link *link = handle->data;
-    (void)suggested;
+    struct dhcp_link *link = poll->data;
+    struct dhcp_io *io = link->io;
+    if (status < 0 || !(events & UV_READABLE))
+        return;
     /* One datagram at a time on one thread: a single buffer suffices. */
-    buf->base = (char *)link->io->rxbuf;
-    buf->len = sizeof link->io->rxbuf;
+    for (int i = 0; i < DHCP_RECV_BATCH && link->open; i++) {
+        struct dhcp_sock_from from;
+        ssize_t n = dhcp_sock_recv(link->fd, io->rxbuf, sizeof io->rxbuf, &from);
+        if (n == -EAGAIN)
+            return;
+        if (n == -EMSGSIZE) {
+            log_limited(&io->rl_bad, LOG_WARN, "dropped oversized DHCP datagram on %s",
+                        link->nif.name);
+            continue;
+        }
+        if (n < 0) {
+            log_limited(&io->rl_bad, LOG_WARN, "DHCP receive on %s: %s", link->nif.name,
+                        strerror((int)-n));
+            return;
+        }
+        handle_datagram(link, io->rxbuf, (size_t)n, &from);
+    }
 }
 
-static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
-                    const struct sockaddr *addr, unsigned flags)
+/* uv_poll does not own the descriptor: closed once libuv lets go of it. */
+static void link_closed_cb(uv_handle_t *h)
 {
-    struct dhcp_link *link = udp->data;
-    if (nread <= 0 || !addr)
-        return;
-    if (flags & UV_UDP_PARTIAL) {
-        log_limited(&link->io->rl_bad, LOG_WARN, "dropped oversized DHCP datagram on %s",
-                    link->nif.name);
-        return;
-    }
-    handle_datagram(link, (const uint8_t *)buf->base, (size_t)nread);
+    struct dhcp_link *link = h->data;
+    close(link->fd);
+    link->fd = -1;
 }
 
 static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *name)
@@ -202,14 +238,17 @@ static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *nam
         log_error("DHCP: port 67 on %s: %s", name, strerror(-link->fd));
         return link->fd;
     }
-    uv_udp_init(io->nb->loop, &link->udp);
-    link->udp.data = link;
-    err = uv_udp_open(&link->udp, link->fd);
-    if (err == 0)
-        err = uv_udp_recv_start(&link->udp, alloc_cb, recv_cb);
+    err = uv_poll_init(io->nb->loop, &link->poll, link->fd);
     if (err < 0) {
         log_error("DHCP on %s: %s", name, uv_strerror(err));
-        uv_close((uv_handle_t *)&link->udp, NULL);
+        close(link->fd);
+        return err;
+    }
+    link->poll.data = link;
+    err = uv_poll_start(&link->poll, UV_READABLE, poll_cb);
+    if (err < 0) {
+        log_error("DHCP on %s: %s", name, uv_strerror(err));
+        uv_close((uv_handle_t *)&link->poll, link_closed_cb);
         return err;
     }
     link->open = true;
@@ -228,14 +267,11 @@ int dhcp_io_start(struct netbootd *nb, struct dhcp_io **out)
     io->rl_exhausted = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 1);
     io->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     io->rl_declines = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 5);
+    io->rl_untrusted = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     *out = io;
     return dhcp_io_reload(io, nb->cfg);
 }
 
-static void link_closed_cb(uv_handle_t *h)
-{
-    (void)h;
-}
 
 int dhcp_io_reload(struct dhcp_io *io, const struct config *cfg)
 {
@@ -272,11 +308,13 @@ void dhcp_io_stop(struct dhcp_io *io)
 {
     if (!io)
         return;
+    if (io->n_untrusted)
+        log_info("DHCP: %llu requests dropped for an untrusted giaddr or ciaddr", io->n_untrusted);
     for (size_t i = 0; i < io->n_links; i++)
         if (io->links[i].open) {
             io->links[i].open = false;
-            uv_udp_recv_stop(&io->links[i].udp);
-            uv_close((uv_handle_t *)&io->links[i].udp, link_closed_cb);
+            uv_poll_stop(&io->links[i].poll);
+            uv_close((uv_handle_t *)&io->links[i].poll, link_closed_cb);
         }
 }
 

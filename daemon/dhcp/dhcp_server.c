@@ -51,6 +51,64 @@ void dhcp_reply_dest(const struct dhcp_msg *req, const struct dhcp_reply *rep,
     }
 }
 
+bool dhcp_unicast_ok(const struct config *cfg, uint32_t ip)
+{
+    uint8_t top = (uint8_t)(ip >> 24);
+    if (top == 0 || top == 127 || top >= 224)
+        return false;       /* "this network", loopback, multicast, class E, broadcast */
+    for (size_t i = 0; i < cfg->n_subnets; i++) {
+        const struct config_subnet *s = &cfg->subnets[i];
+        if (s->prefix_len >= 31)
+            continue;       /* RFC 3021: both addresses of a /31 are hosts */
+        if (ip == s->network || ip == (s->network | ~s->netmask))
+            return false;
+    }
+    return true;
+}
+
+/* Was this datagram sent to one of our addresses (not broadcast)? */
+static bool sent_to_us(const struct config *cfg, const struct dhcp_ingress *in)
+{
+    if (!in->dst || !dhcp_unicast_ok(cfg, in->dst))
+        return false;
+    /* The link's own directed broadcast (and its old all-zeros form), in
+     * case the interface's subnet is not one of the profile's. */
+    uint32_t host_bits = ~in->ifmask;
+    if (in->ifmask && host_bits > 1)
+        return in->dst != (in->ifaddr | host_bits) && in->dst != (in->ifaddr & in->ifmask);
+    return true;
+}
+
+static bool listed_relay(const struct config *cfg, uint32_t src)
+{
+    for (size_t i = 0; i < cfg->n_relays; i++)
+        if (cfg->relays[i] == src)
+            return true;
+    return false;
+}
+
+/* Issue #21: giaddr and ciaddr choose where the reply goes, so they are
+ * believed only when a reply there cannot be turned against someone.
+ * RFC 1542 §4: a relay unicasts to the server from port 67; a broadcast
+ * with giaddr set is a local client pretending. NULL when acceptable. */
+static const char *untrusted(const struct config *cfg, const struct dhcp_msg *m,
+                             const struct dhcp_ingress *in)
+{
+    if (m->giaddr) {
+        if (!sent_to_us(cfg, in))
+            return "giaddr in a broadcast (relays unicast to the server)";
+        if (in->sport != 67)
+            return "giaddr from a port other than 67";
+        if (cfg->n_relays && !listed_relay(cfg, in->src))
+            return "giaddr from a source not listed in relays";
+        if (!dhcp_unicast_ok(cfg, m->giaddr))
+            return "giaddr is a broadcast, network or non-unicast address";
+    }
+    if (m->ciaddr && !dhcp_unicast_ok(cfg, m->ciaddr))
+        return "ciaddr is a broadcast, network or non-unicast address";
+    return NULL;
+}
+
 static void fill_event(struct dhcp_decision *d, enum netboot_event_kind kind,
                        const struct client_ctx *c, uint32_t ip, const struct lease *l)
 {
@@ -351,6 +409,12 @@ static int handle_release(struct dhcp_decision *d, struct client_ctx *c)
 
 static int handle_inform(struct dhcp_decision *d, struct client_ctx *c)
 {
+    /* The answer goes to ciaddr: only to one on the link (or relay
+     * subnet) it came from, never to an address of the client's choosing. */
+    if (!c->msg->ciaddr || !in_subnet(c->subnet, c->msg->ciaddr)) {
+        d->drop_kind = DHCP_DROP_UNTRUSTED;
+        return drop(d, "INFORM with a ciaddr outside the subnet it came from");
+    }
     /* §4.3.5: configuration only: no yiaddr, no lease time; to ciaddr. */
     start_reply(d, c, DHCPACK, 0);
     d->reply.ciaddr = c->msg->ciaddr;
@@ -388,6 +452,11 @@ int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
         return drop(d, "server message type sent by a client");
     if (msg->hlen != 6 && !dhcp_msg_opt(msg, DHCP_OPT_CLIENT_ID, NULL))
         return drop(d, "no Ethernet address and no client id");
+    const char *distrust = untrusted(cfg, msg, in);
+    if (distrust) {
+        d->drop_kind = DHCP_DROP_UNTRUSTED;
+        return drop(d, distrust);
+    }
     c.subnet = config_subnet_for(cfg, msg->giaddr ? msg->giaddr : in->ifaddr);
     if (!c.subnet)
         return drop(d, msg->giaddr ? "no subnet for the relay's giaddr"

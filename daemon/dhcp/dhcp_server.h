@@ -16,12 +16,15 @@
 #include "dhcp_wire.h"
 #include "lease.h"
 
-/* Where the request came in. */
+/* Where and how the request came in. */
 struct dhcp_ingress {
     int ifindex;
     const char *ifname;
     uint32_t ifaddr;        /* our address there: server id (54), default next-server */
     uint32_t ifmask;
+    uint32_t src;           /* IP source address */
+    uint16_t sport;         /* UDP source port */
+    uint32_t dst;           /* IP destination: ours or a broadcast; 0 = unknown */
 };
 
 enum dhcp_dest_kind {
@@ -43,6 +46,7 @@ enum dhcp_action { DHCP_ACTION_DROP = 0, DHCP_ACTION_REPLY, DHCP_ACTION_NONE };
 enum dhcp_drop_kind {
     DHCP_DROP_QUIET = 0,
     DHCP_DROP_DECLINE_LIMIT,    /* the client already holds DHCP_DECLINES_PER_CLIENT quarantines */
+    DHCP_DROP_UNTRUSTED,        /* giaddr/ciaddr not believed: a reply would go astray */
 };
 
 /* Addresses one client (MAC or client-id) may have quarantined at once. */
@@ -69,6 +73,10 @@ struct dhcp_decision {
 int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
                        const struct dhcp_msg *msg, const struct dhcp_ingress *in, int64_t now,
                        struct dhcp_decision *out);
+
+/* May a reply be sent to ip: not 0/8, loopback, multicast or broadcast,
+ * nor the network or broadcast address of any subnet in cfg. */
+bool dhcp_unicast_ok(const struct config *cfg, uint32_t ip);
 
 /* RFC 2131 §4.1 / §4.3.2: where a reply to `req` goes. */
 void dhcp_reply_dest(const struct dhcp_msg *req, const struct dhcp_reply *rep,

@@ -4,7 +4,9 @@
  *
  * Why one socket per interface: libuv's receive callback does not report
  * the ingress interface, and the server identifier, default next-server and
- * subnet all depend on it. SO_BINDTODEVICE ties each socket to one link. */
+ * subnet all depend on it. SO_BINDTODEVICE ties each socket to one link.
+ * Datagrams are read with recvmsg for the same reason: IP_PKTINFO says
+ * whether one was broadcast or sent to us, which libuv does not report. */
 #include "dhcp_sock.h"
 
 #include <arpa/inet.h>
@@ -24,7 +26,8 @@ int dhcp_sock_open(const char *ifname, uint16_t port)
     if (fd < 0)
         return -errno;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) < 0 ||
+        setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) < 0)
         goto fail;
     if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
                              (socklen_t)strlen(ifname) + 1) < 0)
@@ -70,4 +73,39 @@ int dhcp_sock_send(int fd, uint32_t ip, uint16_t port, const void *buf, size_t l
     if (n < 0)
         return -errno;
     return (size_t)n == len ? 0 : -EMSGSIZE;
+}
+
+ssize_t dhcp_sock_recv(int fd, void *buf, size_t cap, struct dhcp_sock_from *from)
+{
+    struct sockaddr_in sin;
+    union {
+        struct cmsghdr align;
+        uint8_t bytes[CMSG_SPACE(sizeof(struct in_pktinfo))];
+    } control;
+    struct iovec iov = { .iov_base = buf, .iov_len = cap };
+    struct msghdr mh = { .msg_name = &sin, .msg_namelen = sizeof sin, .msg_iov = &iov,
+                         .msg_iovlen = 1, .msg_control = &control,
+                         .msg_controllen = sizeof control };
+    ssize_t n;
+    do
+        n = recvmsg(fd, &mh, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    if (mh.msg_flags & MSG_TRUNC)
+        return -EMSGSIZE;
+    memset(from, 0, sizeof *from);
+    if (mh.msg_namelen >= sizeof sin && sin.sin_family == AF_INET) {
+        from->src = ntohl(sin.sin_addr.s_addr);
+        from->sport = ntohs(sin.sin_port);
+    }
+    /* No IP_PKTINFO leaves dst 0: treated as not sent to us. */
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+            c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+            struct in_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            from->dst = ntohl(pi.ipi_addr.s_addr);
+        }
+    return n;
 }

@@ -5,10 +5,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
-/* A non-blocking UDP socket bound to 0.0.0.0:port, SO_BROADCAST, and tied
- * to `ifname` with SO_BINDTODEVICE (NULL: all interfaces). fd or -errno. */
+/* How a datagram arrived (host order): what decides whether its giaddr
+ * may be believed (a relay unicasts to us from port 67). */
+struct dhcp_sock_from {
+    uint32_t src;           /* IP source address */
+    uint16_t sport;         /* UDP source port */
+    uint32_t dst;           /* IP destination: one of ours, or a broadcast (IP_PKTINFO) */
+};
+
+/* A non-blocking UDP socket bound to 0.0.0.0:port, SO_BROADCAST, IP_PKTINFO,
+ * and tied to `ifname` with SO_BINDTODEVICE (NULL: all interfaces). fd or -errno. */
 int dhcp_sock_open(const char *ifname, uint16_t port);
+
+/* Receive one datagram into buf: its length, -EAGAIN when none is queued,
+ * -EMSGSIZE when it did not fit in cap (it is consumed), or -errno. */
+ssize_t dhcp_sock_recv(int fd, void *buf, size_t cap, struct dhcp_sock_from *from);
 
 /* Add ip -> hw to the kernel's ARP table for ifname (SIOCSARP, as dnsmasq
  * does), so a unicast reply can reach a client that cannot answer ARP yet.

@@ -10,7 +10,7 @@ bench_dhcp() {
         best=0; best_lat="-"; cpu_per_k="-"
         for rate in 50 100 250 500 1000 2000 4000 6000 8000 10000 12000 16000 24000; do
             cpu0=$(cpu_ticks "$SRV_PID")
-            out=$(cli timeout $((DHCP_SECS + 15)) perfdhcp -4 -l cli0 -r "$rate" -p "$DHCP_SECS" -R 200 2>&1)
+            out=$(cli timeout $((DHCP_SECS + 15)) perfdhcp -4 -l cli0 -r "$rate" -p "$DHCP_SECS" -R 200 192.0.2.1 2>&1)
             cpu1=$(cpu_ticks "$SRV_PID")
             sent=$(echo "$out" | awk '/sent packets:/ { s += $3 } END { print s + 0 }')
             drops=$(echo "$out" | awk '/drops ratio:/ { gsub("%", "", $3); if ($3 + 0 > m) m = $3 + 0 } END { print m + 0 }')

@@ -4,6 +4,7 @@
  * address to two clients (checked by the allocator's own invariants).
  * The same bytes also go through the IPv6 router solicitation check, the
  * other thing netbootd reads from the served links. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();                        /* "valid" but not an advertisement */
     if (dhcp_wire_decode(data, size, &msg, &why) < 0)
         return 0;
-    struct dhcp_ingress in = { 2, "tap0", 0xc0000201u, 0xffffff00u };
+    /* How it arrived varies with the length: a client's broadcast, or a
+     * relay's unicast from port 67 (so the giaddr paths are reached too). */
+    bool relayed = size & 2;
+    struct dhcp_ingress in = { 2, "tap0", 0xc0000201u, 0xffffff00u, msg.giaddr ? msg.giaddr : msg.ciaddr,
+                               relayed ? 67 : 68, relayed ? 0xc0000201u : 0xffffffffu };
     now += 7;
     if (dhcp_server_handle(cfg, pool, &msg, &in, now, &d) < 0)
         return 0;

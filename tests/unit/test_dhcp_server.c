@@ -81,6 +81,11 @@ static void handle(struct fixture *f, struct pkt *p)
     struct dhcp_msg m;
     pkt_end(p);
     pkt_decode(p, &m);
+    /* Arrive as such a message does: a relay unicasts to us from port 67,
+     * a client broadcasts from port 68 (test_dhcp_trust.c varies this). */
+    f->in.src = m.giaddr ? m.giaddr : m.ciaddr;
+    f->in.sport = m.giaddr ? 67 : 68;
+    f->in.dst = m.giaddr ? f->in.ifaddr : 0xffffffffu;
     assert_int_equal(dhcp_server_handle(f->cfg, f->pool, &m, &f->in, f->now, &f->d), 0);
 }
 

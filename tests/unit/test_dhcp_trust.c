@@ -1,4 +1,7 @@
-/* test_dhcp_trust.c - what a client may make the server do: a DECLINE
+/* test_dhcp_trust.c - what a client may make the server do: giaddr is
+ * believed only from a relay (unicast to us from port 67, and from a listed
+ * source when `relays:` is set), no reply ever goes to a broadcast or
+ * network address, INFORM is answered only on its own subnet; a DECLINE
  * quarantines an address for every client (RFC 2131 §4.3.3) and one client
  * can quarantine only a few; a plain BOOTP request is told where the boot
  * server is (siaddr). */
@@ -55,6 +58,11 @@ static void handle(struct fixture *f, struct pkt *p)
     struct dhcp_msg m;
     pkt_end(p);
     pkt_decode(p, &m);
+    /* Arrive as such a message does: a relay unicasts to us from port 67,
+     * a client broadcasts from port 68 (test_dhcp_trust.c varies this). */
+    f->in.src = m.giaddr ? m.giaddr : m.ciaddr;
+    f->in.sport = m.giaddr ? 67 : 68;
+    f->in.dst = m.giaddr ? f->in.ifaddr : 0xffffffffu;
     assert_int_equal(dhcp_server_handle(f->cfg, f->pool, &m, &f->in, f->now, &f->d), 0);
 }
 
@@ -239,6 +247,155 @@ static void test_bootp_siaddr(void **state)
     assert_int_equal(f->d.reply.siaddr, 0);
 }
 
+#define BCAST 0xffffffffu
+#define US    IP(192, 0, 2, 1)
+#define RELAY IP(198, 51, 100, 1)
+
+/* Handle p as it arrived: from src:sport to dst. */
+static void handle_from(struct fixture *f, struct pkt *p, uint32_t src, uint16_t sport, uint32_t dst)
+{
+    struct dhcp_msg m;
+    pkt_end(p);
+    pkt_decode(p, &m);
+    f->in.src = src;
+    f->in.sport = sport;
+    f->in.dst = dst;
+    assert_int_equal(dhcp_server_handle(f->cfg, f->pool, &m, &f->in, f->now, &f->d), 0);
+}
+
+static void relayed_discover(struct pkt *p, uint32_t giaddr)
+{
+    uint8_t a[6];
+    mac_n(a, 20);
+    pkt_init(p, DHCPDISCOVER, a, 30);
+    pkt_set_u32(p, PKT_GIADDR, giaddr);
+}
+
+static void assert_untrusted(const struct fixture *f)
+{
+    assert_int_equal(f->d.action, DHCP_ACTION_DROP);
+    assert_int_equal(f->d.drop_kind, DHCP_DROP_UNTRUSTED);
+}
+
+/* Issue 21 item 3: a local client setting giaddr must not draw on the
+ * relay subnet's pool nor steer the reply. */
+static void test_giaddr_only_from_relays(void **state)
+{
+    struct fixture *f = *state;
+    struct pkt p;
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, 0, 68, BCAST);           /* a client's broadcast */
+    assert_untrusted(f);
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, IP(192, 0, 2, 50), 67, BCAST);   /* from 67, still broadcast */
+    assert_untrusted(f);
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, IP(192, 0, 2, 50), 67, IP(192, 0, 2, 255));  /* directed broadcast */
+    assert_untrusted(f);
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, IP(192, 0, 2, 50), 68, US);      /* unicast, client port */
+    assert_untrusted(f);
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, RELAY, 67, 0);                   /* destination unknown */
+    assert_untrusted(f);
+    assert_int_equal(lease_pool_count(f->pool), 0);     /* nothing taken from any pool */
+    /* A relay: unicast to us from port 67. The reply goes to it. */
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, RELAY, 67, US);
+    assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
+    assert_int_equal(f->d.dest.kind, DHCP_DEST_RELAY);
+    assert_int_equal(f->d.dest.ip, RELAY);
+    assert_int_equal(f->d.reply.yiaddr >> 8, RELAY >> 8);
+}
+
+static void test_giaddr_never_a_broadcast(void **state)
+{
+    struct fixture *f = *state;
+    static const uint32_t bad[] = { IP(198, 51, 100, 255), IP(198, 51, 100, 0), IP(192, 0, 2, 255),
+                                    IP(192, 0, 2, 0), IP(224, 0, 0, 1), IP(127, 0, 0, 1),
+                                    IP(0, 1, 2, 3), BCAST };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct pkt p;
+        relayed_discover(&p, bad[i]);
+        handle_from(f, &p, RELAY, 67, US);
+        assert_untrusted(f);
+    }
+    assert_int_equal(lease_pool_count(f->pool), 0);
+    assert_false(dhcp_unicast_ok(f->cfg, IP(198, 51, 100, 255)));
+    assert_true(dhcp_unicast_ok(f->cfg, IP(198, 51, 100, 254)));
+    assert_true(dhcp_unicast_ok(f->cfg, IP(10, 0, 0, 255)));    /* not a subnet of ours */
+}
+
+static void test_relays_listed(void **state)
+{
+    struct fixture *f = *state;
+    const char *sets[] = { "relays=[198.51.100.254, 203.0.113.9]" };
+    config_free(f->cfg);
+    f->cfg = load_profile(profile, sets, 1);
+    assert_int_equal(f->cfg->n_relays, 2);
+    struct pkt p;
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, RELAY, 67, US);          /* a relay, but not a listed one */
+    assert_untrusted(f);
+    relayed_discover(&p, RELAY);
+    handle_from(f, &p, IP(203, 0, 113, 9), 67, US);     /* listed: giaddr may differ */
+    assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
+    assert_int_equal(f->d.dest.ip, RELAY);
+    /* Clients on our own link are not affected. */
+    uint8_t a[6];
+    mac_n(a, 21);
+    pkt_init(&p, DHCPDISCOVER, a, 31);
+    handle_from(f, &p, 0, 68, BCAST);
+    assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
+}
+
+static void inform(struct fixture *f, uint32_t ciaddr, uint32_t giaddr)
+{
+    uint8_t a[6];
+    mac_n(a, 22);
+    struct pkt p;
+    pkt_init(&p, DHCPINFORM, a, 40);
+    pkt_set_u32(&p, PKT_CIADDR, ciaddr);
+    pkt_set_u32(&p, PKT_GIADDR, giaddr);
+    if (giaddr)
+        handle_from(f, &p, giaddr, 67, US);
+    else
+        handle_from(f, &p, ciaddr, 68, US);
+}
+
+static void test_inform_only_inside_its_subnet(void **state)
+{
+    struct fixture *f = *state;
+    inform(f, IP(10, 0, 0, 5), 0);              /* anywhere else */
+    assert_untrusted(f);
+    inform(f, IP(198, 51, 100, 7), 0);          /* a subnet of ours, but not this link's */
+    assert_untrusted(f);
+    inform(f, IP(192, 0, 2, 255), 0);           /* this link's broadcast */
+    assert_untrusted(f);
+    inform(f, IP(192, 0, 2, 0), 0);
+    assert_untrusted(f);
+    inform(f, 0, 0);                            /* RFC 2131 §4.4.3: INFORM carries ciaddr */
+    assert_untrusted(f);
+    inform(f, IP(192, 0, 2, 7), 0);
+    assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
+    assert_int_equal(f->d.dest.kind, DHCP_DEST_CIADDR);
+    assert_int_equal(f->d.dest.ip, IP(192, 0, 2, 7));
+    /* Through a relay: ciaddr on the relay's subnet, answered to the relay. */
+    inform(f, IP(198, 51, 100, 7), RELAY);
+    assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
+    assert_int_equal(f->d.dest.kind, DHCP_DEST_RELAY);
+    inform(f, IP(192, 0, 2, 7), RELAY);
+    assert_untrusted(f);
+    /* A renewal naming a broadcast ciaddr gets nothing either. */
+    uint8_t a[6];
+    mac_n(a, 23);
+    struct pkt p;
+    pkt_init(&p, DHCPREQUEST, a, 41);
+    pkt_set_u32(&p, PKT_CIADDR, IP(192, 0, 2, 255));
+    handle_from(f, &p, IP(192, 0, 2, 255), 68, US);
+    assert_untrusted(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +403,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_decline_survives_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_declines_per_client_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bootp_siaddr, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_giaddr_only_from_relays, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_giaddr_never_a_broadcast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relays_listed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inform_only_inside_its_subnet, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
