@@ -9,16 +9,10 @@
 #  - INFORM gets no reply for a ciaddr outside its subnet or a broadcast one
 #  - the drops are counted and logged, rate-limited
 # and a plain BOOTP request (no options) is told siaddr (item 12).
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up ut
+. "$(dirname "$0")/../lib/prologue.sh" ut
 NB_LOG_LEVEL=info
 start_netbootd
 PROBE=tests/tools/dhcp_probe.py
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 # none DESCRIPTION probe-args...: the probe must get no reply at all.
 none() {
     local what="$1"; shift
