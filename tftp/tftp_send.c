@@ -263,15 +263,14 @@ void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t wi
         return;
     /* The kernel takes at most 64 segments and 64 KiB in one send. Runs of 8
      * keep the first datagrams of a window reaching the client while the
-     * rest are still being cut: on a veth pair one big run measured no
-     * faster, and runs of 8 halve the server's CPU per GiB against sendmmsg.
+     * rest are still being cut: one big run was no faster, and GSO runs
+     * cost the server much less CPU than sendmmsg (docs/tftp.md).
      *
      * A window's first run is shorter. The client sleeps until its first
-     * datagram lands, then works through the window at about 2.5 µs a
-     * block while we send the rest faster than that; the sooner it wakes,
-     * the more of its work overlaps ours. A lead of 4 (runs 4, 8, 4 for a
-     * window of 16) measured 10-15% faster than 8, 8 with atftp (6- and
-     * 8-round A/B); 1 or 2 cost more sends than they saved, 6 gained less. */
+     * datagram lands, then works through the window more slowly than we
+     * send the rest; the sooner it wakes, the more of its work overlaps
+     * ours. A lead of 4 (runs 4, 8, 4 for a window of 16) did best in A/B
+     * runs with atftp; 1 or 2 cost more sends than they saved. */
     uint32_t fit = 65000u / (4u + blksize);
     /* cppcheck 2.10 misjudges the range of `fit` (it is 0..16250). */
     // cppcheck-suppress knownConditionTrueFalse

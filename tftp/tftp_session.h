@@ -16,7 +16,7 @@
  * nothing twice). After a resend atftp acknowledges a few blocks short of
  * our window's edge (it appears to count duplicates towards its window);
  * answering each such ACK with a resend kept it misaligned for the rest of
- * the transfer and resent ~40% of the file at 2% loss. A real second gap
+ * the transfer, resending much of the file (docs/tftp.md). A real second gap
  * inside a resent burst is then recovered by the timeout.
  *
  * The retransmit timeout. A timeout the client negotiated (RFC 2349) is its
@@ -26,13 +26,12 @@
  * computes them, no less than TFTP_MIN_TIMEOUT_MS and no more than the
  * configured timeout. Why: in lock-step a lost DATA block is only ever
  * recovered by our timer (the client repeating its ACK must not trigger a
- * resend), so a fixed 1 s turned 3% loss into a 4 MB transfer of 224 s.
+ * resend), so with a fixed 1 s every lost block cost a full second.
  * Each retry doubles the wait (up to 16 s). Retries count towards the
  * limit only once the wait has reached the configured timeout, so a client
  * that stays silent is given up on no sooner than with a fixed timeout.
  * (Tried and dropped: one quick retry, then the configured timeout. A
- * resend lost too, or the block after it, then cost 1 s: at 3% loss each
- * way a 4 MB transfer took 81-92 s instead of 28 s.) */
+ * resend lost too, or the block after it, then cost the full timeout.) */
 #ifndef NETBOOTD_TFTP_SESSION_H
 #define NETBOOTD_TFTP_SESSION_H
 

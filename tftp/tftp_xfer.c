@@ -231,8 +231,8 @@ static void client_left(struct tftp_xfer *x)
 /* A transfer's socket is readable. Its client has at most one ACK in
  * flight, so read one datagram and return to the loop (the poll is
  * level-triggered: it fires again if more is queued). A uv_udp_t would try
- * again until EAGAIN: one wasted receive per ACK, which a boot storm of 50
- * lock-step clients measured at about 10% of the aggregate. */
+ * again until EAGAIN: one wasted receive per ACK, a cost boot storms of
+ * lock-step clients feel (docs/tftp.md). */
 static void xfer_readable(uv_poll_t *h, int status, int events)
 {
     struct tftp_xfer *x = h->data;

@@ -5,8 +5,8 @@
  * Why a DHCPv4 server speaks this at all: iPXE configures IPv4 (DHCP) and
  * IPv6 (router solicitations) side by side and starts the boot only when
  * both are done. On a link without an IPv6 router its solicitations go
- * unanswered and it gives up after ~13 s, every boot (measured with
- * SeaBIOS + iPXE under QEMU: first TFTP request 13 s after the DHCPACK).
+ * unanswered and it waits until it gives up, about 13 s every boot
+ * (docs/boot-timeline.md).
  * An advertisement with router lifetime 0 (not a default router), no prefix
  * and neither M nor O (no DHCPv6) ends that wait at once and configures
  * nothing on any host that hears it. */
