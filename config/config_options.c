@@ -69,96 +69,112 @@ static bool parse_hex_bytes(const char *s, uint8_t *out, size_t cap, size_t *len
     return n > 0;
 }
 
+/* The low `n` bytes of v, most significant first. */
+static void put_be(uint8_t *out, uint32_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+static bool encode_ip_list(struct cfg_ctx *c, const struct ynode *v, const char *path,
+                           struct config_option *opt)
+{
+    uint32_t *ips = NULL;
+    size_t n = 0;
+    if (!cfg_ipv4_list(c, v, path, &ips, &n))
+        return false;
+    bool ok = n > 0 && n <= 63;
+    if (!ok)
+        cfg_error(c, v, path, "expected 1 to 63 IPv4 addresses");
+    for (size_t i = 0; ok && i < n; i++)
+        put_be(opt->data + 4 * i, ips[i], 4);
+    opt->len = ok ? (uint8_t)(4 * n) : 0;
+    free(ips);
+    return ok;
+}
+
+static bool encode_text(struct cfg_ctx *c, const struct ynode *v, const char *path,
+                        struct config_option *opt)
+{
+    const char *s;
+    if (!cfg_scalar(c, v, path, &s))
+        return false;
+    if (strlen(s) == 0 || strlen(s) > 255) {
+        cfg_error(c, v, path, "expected text of 1 to 255 bytes");
+        return false;
+    }
+    opt->len = (uint8_t)strlen(s);
+    memcpy(opt->data, s, opt->len);
+    return true;
+}
+
+static bool encode_i32(struct cfg_ctx *c, const struct ynode *v, const char *path,
+                       struct config_option *opt)
+{
+    const char *s;
+    char *end;
+    if (!cfg_scalar(c, v, path, &s))
+        return false;
+    long long x = strtoll(s, &end, 10);
+    if (*s == '\0' || *end || x < -2147483648LL || x > 2147483647LL) {
+        cfg_error(c, v, path, "expected an integer between -2147483648 and 2147483647, not '%s'", s);
+        return false;
+    }
+    opt->len = 4;
+    put_be(opt->data, (uint32_t)(int32_t)x, 4);
+    return true;
+}
+
+static bool encode_hex(struct cfg_ctx *c, const struct ynode *v, const char *path,
+                       struct config_option *opt)
+{
+    const char *s;
+    size_t len;
+    if (!cfg_scalar(c, v, path, &s))
+        return false;
+    if (!parse_hex_bytes(s, opt->data, sizeof opt->data, &len)) {
+        cfg_error(c, v, path, "expected hex bytes like f1:00:74:7e (1 to 255 bytes), not '%s'", s);
+        return false;
+    }
+    opt->len = (uint8_t)len;
+    return true;
+}
+
 static bool encode_scalar(struct cfg_ctx *c, const struct ynode *v, const char *path,
                           enum opt_type type, struct config_option *opt)
 {
     unsigned long u;
-    const char *s;
+    uint32_t ip;
+    bool b;
     switch (type) {
-    case T_IP: {
-        uint32_t ip;
+    case T_IP:
         if (!cfg_ipv4(c, v, path, &ip))
             return false;
         opt->len = 4;
-        opt->data[0] = (uint8_t)(ip >> 24); opt->data[1] = (uint8_t)(ip >> 16);
-        opt->data[2] = (uint8_t)(ip >> 8);  opt->data[3] = (uint8_t)ip;
+        put_be(opt->data, ip, 4);
         return true;
-    }
-    case T_IP_LIST: {
-        uint32_t *ips = NULL;
-        size_t n = 0;
-        if (!cfg_ipv4_list(c, v, path, &ips, &n))
-            return false;
-        if (n == 0 || n > 63) {
-            cfg_error(c, v, path, "expected 1 to 63 IPv4 addresses");
-            free(ips);
-            return false;
-        }
-        for (size_t i = 0; i < n; i++) {
-            opt->data[4 * i] = (uint8_t)(ips[i] >> 24);
-            opt->data[4 * i + 1] = (uint8_t)(ips[i] >> 16);
-            opt->data[4 * i + 2] = (uint8_t)(ips[i] >> 8);
-            opt->data[4 * i + 3] = (uint8_t)ips[i];
-        }
-        opt->len = (uint8_t)(4 * n);
-        free(ips);
-        return true;
-    }
+    case T_IP_LIST:
+        return encode_ip_list(c, v, path, opt);
     case T_TEXT:
-        if (!cfg_scalar(c, v, path, &s))
-            return false;
-        if (strlen(s) == 0 || strlen(s) > 255) {
-            cfg_error(c, v, path, "expected text of 1 to 255 bytes");
-            return false;
-        }
-        opt->len = (uint8_t)strlen(s);
-        memcpy(opt->data, s, opt->len);
-        return true;
+        return encode_text(c, v, path, opt);
     case T_U8:
     case T_U16:
-    case T_U32: {
-        unsigned long max = type == T_U8 ? 255ul : type == T_U16 ? 65535ul : 4294967295ul;
-        if (!cfg_uint(c, v, path, 0, max, &u))
-            return false;
+    case T_U32:
         opt->len = type == T_U8 ? 1 : type == T_U16 ? 2 : 4;
-        for (int i = 0; i < opt->len; i++)
-            opt->data[i] = (uint8_t)(u >> (8 * (opt->len - 1 - i)));
-        return true;
-    }
-    case T_I32: {
-        if (!cfg_scalar(c, v, path, &s))
+        if (!cfg_uint(c, v, path, 0, type == T_U8 ? 255ul : type == T_U16 ? 65535ul : 4294967295ul, &u))
             return false;
-        char *end;
-        long long x = strtoll(s, &end, 10);
-        if (*s == '\0' || *end || x < -2147483648LL || x > 2147483647LL) {
-            cfg_error(c, v, path, "expected an integer between -2147483648 and 2147483647, not '%s'", s);
-            return false;
-        }
-        uint32_t w = (uint32_t)(int32_t)x;
-        opt->len = 4;
-        for (int i = 0; i < 4; i++)
-            opt->data[i] = (uint8_t)(w >> (8 * (3 - i)));
+        put_be(opt->data, (uint32_t)u, opt->len);
         return true;
-    }
-    case T_BOOL: {
-        bool b;
+    case T_I32:
+        return encode_i32(c, v, path, opt);
+    case T_BOOL:
         if (!cfg_bool(c, v, path, &b))
             return false;
         opt->len = 1;
         opt->data[0] = b;
         return true;
-    }
-    case T_HEX: {
-        size_t len;
-        if (!cfg_scalar(c, v, path, &s))
-            return false;
-        if (!parse_hex_bytes(s, opt->data, sizeof opt->data, &len)) {
-            cfg_error(c, v, path, "expected hex bytes like f1:00:74:7e (1 to 255 bytes), not '%s'", s);
-            return false;
-        }
-        opt->len = (uint8_t)len;
-        return true;
-    }
+    case T_HEX:
+        return encode_hex(c, v, path, opt);
     case T_NONE:
         break;
     }

@@ -84,6 +84,97 @@ static void perr(struct ytree_parser *p, yaml_mark_t mark, const char *msg)
     snprintf(p->err, p->err_size, "%s", msg);
 }
 
+static struct ynode *parse_node(struct ytree_parser *p, yaml_event_t *ev, int depth);
+
+static struct ynode *parse_scalar(struct ytree_parser *p, const yaml_event_t *ev)
+{
+    struct ynode *n = ynode_new(YNODE_SCALAR, p->origin, ev->start_mark, p->from_file);
+    if (!n)
+        return NULL;
+    n->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    if (!n->value) {
+        free(n);
+        return NULL;
+    }
+    if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
+        perr(p, ev->start_mark, "NUL character in a value");
+        ytree_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* A mapping's key (`ev`, already taken): a scalar not yet in `map`. Then
+ * takes the event that starts its value into *value_ev. NULL on error. */
+static struct ynode *parse_key(struct ytree_parser *p, struct ynode *map, yaml_event_t *ev,
+                               int depth, yaml_event_t *value_ev)
+{
+    if (ev->type != YAML_SCALAR_EVENT) {
+        perr(p, ev->start_mark, "expected a plain key");
+        return NULL;
+    }
+    struct ynode *key = parse_node(p, ev, depth);
+    if (!key)
+        return NULL;
+    if (ytree_get(map, key->value)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "duplicate key '%.256s'", key->value);
+        perr(p, (yaml_mark_t){ 0, key->line - 1, key->column - 1 }, msg);
+        if (!p->from_file)
+            p->err_line = p->err_col = 0;
+        ytree_free(key);
+        return NULL;
+    }
+    if (!yaml_parser_parse(&p->parser, value_ev)) {
+        perr_yaml(p);
+        ytree_free(key);
+        return NULL;
+    }
+    return key;
+}
+
+/* A sequence or a mapping, from its start event to its end event. */
+static struct ynode *parse_collection(struct ytree_parser *p, const yaml_event_t *ev, int depth)
+{
+    bool is_map = ev->type == YAML_MAPPING_START_EVENT;
+    yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+    struct ynode *n = ynode_new(is_map ? YNODE_MAP : YNODE_SEQ, p->origin, ev->start_mark,
+                                p->from_file);
+    if (!n)
+        return NULL;
+    for (;;) {
+        yaml_event_t child;
+        if (!yaml_parser_parse(&p->parser, &child)) {
+            perr_yaml(p);
+            ytree_free(n);
+            return NULL;
+        }
+        if (child.type == end) {
+            yaml_event_delete(&child);
+            return n;
+        }
+        struct ynode *key = NULL;
+        if (is_map) {
+            yaml_event_t key_ev = child;
+            key = parse_key(p, n, &key_ev, depth, &child);
+            yaml_event_delete(&key_ev);
+            if (!key) {
+                ytree_free(n);
+                return NULL;
+            }
+        }
+        struct ynode *value = parse_node(p, &child, depth);
+        yaml_event_delete(&child);
+        if (!value || ynode_push(n, key, value) < 0) {
+            ytree_free(key);
+            ytree_free(value);
+            ytree_free(n);
+            return NULL;
+        }
+    }
+}
+
 /* Parse one node starting with `ev` (already taken). Returns the node or NULL. */
 static struct ynode *parse_node(struct ytree_parser *p, yaml_event_t *ev, int depth)
 {
@@ -92,86 +183,14 @@ static struct ynode *parse_node(struct ytree_parser *p, yaml_event_t *ev, int de
         return NULL;
     }
     switch (ev->type) {
-    case YAML_SCALAR_EVENT: {
-        struct ynode *n = ynode_new(YNODE_SCALAR, p->origin, ev->start_mark, p->from_file);
-        if (!n)
-            return NULL;
-        n->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
-        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        if (!n->value) {
-            free(n);
-            return NULL;
-        }
-        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
-            perr(p, ev->start_mark, "NUL character in a value");
-            ytree_free(n);
-            return NULL;
-        }
-        return n;
-    }
+    case YAML_SCALAR_EVENT:
+        return parse_scalar(p, ev);
     case YAML_ALIAS_EVENT:
         perr(p, ev->start_mark, "aliases (*name) are not supported in profiles");
         return NULL;
     case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT: {
-        bool is_map = ev->type == YAML_MAPPING_START_EVENT;
-        yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
-        struct ynode *n = ynode_new(is_map ? YNODE_MAP : YNODE_SEQ, p->origin, ev->start_mark,
-                                    p->from_file);
-        if (!n)
-            return NULL;
-        for (;;) {
-            yaml_event_t child;
-            if (!yaml_parser_parse(&p->parser, &child)) {
-                perr_yaml(p);
-                ytree_free(n);
-                return NULL;
-            }
-            if (child.type == end) {
-                yaml_event_delete(&child);
-                return n;
-            }
-            struct ynode *key = NULL;
-            if (is_map) {
-                if (child.type != YAML_SCALAR_EVENT) {
-                    perr(p, child.start_mark, "expected a plain key");
-                    yaml_event_delete(&child);
-                    ytree_free(n);
-                    return NULL;
-                }
-                key = parse_node(p, &child, depth + 1);
-                yaml_event_delete(&child);
-                if (!key) {
-                    ytree_free(n);
-                    return NULL;
-                }
-                if (ytree_get(n, key->value)) {
-                    char msg[300];
-                    snprintf(msg, sizeof msg, "duplicate key '%.256s'", key->value);
-                    perr(p, (yaml_mark_t){ 0, key->line - 1, key->column - 1 }, msg);
-                    if (!p->from_file)
-                        p->err_line = p->err_col = 0;
-                    ytree_free(key);
-                    ytree_free(n);
-                    return NULL;
-                }
-                if (!yaml_parser_parse(&p->parser, &child)) {
-                    perr_yaml(p);
-                    ytree_free(key);
-                    ytree_free(n);
-                    return NULL;
-                }
-            }
-            struct ynode *value = parse_node(p, &child, depth + 1);
-            yaml_event_delete(&child);
-            if (!value || ynode_push(n, key, value) < 0) {
-                ytree_free(key);
-                ytree_free(value);
-                ytree_free(n);
-                return NULL;
-            }
-        }
-    }
+    case YAML_MAPPING_START_EVENT:
+        return parse_collection(p, ev, depth + 1);
     default:
         perr(p, ev->start_mark, "unexpected YAML event");
         return NULL;
@@ -325,12 +344,77 @@ static struct ynode *new_container(enum ynode_kind kind)
     return n;
 }
 
+/* The slot for mapping key `key` in `cur`, added (holding a new container
+ * of `kind`, or nothing when `last`) if missing. NULL with err set. */
+static struct ynode **key_slot(struct ynode *cur, const char *key, bool last,
+                               enum ynode_kind kind, char *err, size_t err_size)
+{
+    if (cur->kind != YNODE_MAP) {
+        snprintf(err, err_size, "'%s' cannot be set: its parent is not a mapping", key);
+        return NULL;
+    }
+    for (size_t k = 0; k < cur->n; k++)
+        if (strcmp(cur->keys[k]->value, key) == 0)
+            return &cur->items[k];
+    struct ynode *k = new_container(YNODE_SCALAR);
+    struct ynode *child = last ? NULL : new_container(kind);
+    if (!k || !(k->value = strdup(key)) || (!last && !child) || ynode_push(cur, k, child) < 0) {
+        ytree_free(k);
+        ytree_free(child);
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    return &cur->items[cur->n - 1];
+}
+
+/* The slot for list index `index` in `cur`: an existing item, or one past
+ * the end (appended). NULL with err set. */
+static struct ynode **index_slot(struct ynode *cur, long index, bool last, enum ynode_kind kind,
+                                 char *err, size_t err_size)
+{
+    if (cur->kind != YNODE_SEQ) {
+        snprintf(err, err_size, "[%ld] cannot be set: its parent is not a list", index);
+        return NULL;
+    }
+    if ((size_t)index > cur->n) {
+        snprintf(err, err_size, "index [%ld] is past the end of a list of %zu", index, cur->n);
+        return NULL;
+    }
+    if ((size_t)index == cur->n) {
+        struct ynode *child = last ? NULL : new_container(kind);
+        if ((!last && !child) || ynode_push(cur, NULL, child) < 0) {
+            ytree_free(child);
+            snprintf(err, err_size, "out of memory");
+            return NULL;
+        }
+    }
+    return &cur->items[index];
+}
+
+/* The value of `--set key=TEXT`: TEXT parsed as YAML, and an empty TEXT as
+ * the empty string (not an empty map). NULL with err set. */
+static struct ynode *set_value(const char *text, char *err, size_t err_size)
+{
+    unsigned el, ec;
+    struct ynode *value = parse_document("--set", false, text, strlen(text), err, err_size,
+                                         &el, &ec);
+    if (!value || !(text[0] == '\0' || strspn(text, " \t") == strlen(text)))
+        return value;
+    ytree_free(value);
+    value = new_container(YNODE_SCALAR);
+    if (!value || !(value->value = strdup(""))) {
+        ytree_free(value);
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    return value;
+}
+
 int ytree_set(struct ynode *root, const char *assignment, char *err, size_t err_size)
 {
     const char *eq = strchr(assignment, '=');
     struct set_step steps[32];
     size_t n_steps;
-    unsigned el, ec;
 
     if (!eq) {
         snprintf(err, err_size, "expected KEY=VALUE");
@@ -339,83 +423,30 @@ int ytree_set(struct ynode *root, const char *assignment, char *err, size_t err_
     if (parse_set_path(assignment, (size_t)(eq - assignment), steps, 32, &n_steps,
                        err, err_size) < 0)
         return -1;
-    const char *text = eq + 1;
-    struct ynode *value = parse_document("--set", false, text, strlen(text), err, err_size,
-                                         &el, &ec);
+    struct ynode *value = set_value(eq + 1, err, err_size);
     if (!value)
         return -1;
-    if (text[0] == '\0' || strspn(text, " \t") == strlen(text)) {
-        /* `--set key=` means an empty string, not an empty map. */
-        ytree_free(value);
-        value = new_container(YNODE_SCALAR);
-        if (!value || !(value->value = strdup(""))) {
-            ytree_free(value);
-            snprintf(err, err_size, "out of memory");
-            return -1;
-        }
-    }
 
     struct ynode *cur = root;
     for (size_t i = 0; i < n_steps; i++) {
         bool last = i + 1 == n_steps;
-        struct set_step *s = &steps[i];
         enum ynode_kind next_kind = (!last && steps[i + 1].index >= 0) ? YNODE_SEQ : YNODE_MAP;
-        struct ynode **slot = NULL;
-        if (s->index < 0) {
-            if (cur->kind != YNODE_MAP) {
-                snprintf(err, err_size, "'%s' cannot be set: its parent is not a mapping", s->key);
-                goto fail;
-            }
-            for (size_t k = 0; k < cur->n; k++)
-                if (strcmp(cur->keys[k]->value, s->key) == 0)
-                    slot = &cur->items[k];
-            if (!slot) {
-                struct ynode *key = new_container(YNODE_SCALAR);
-                struct ynode *child = last ? NULL : new_container(next_kind);
-                if (!key || !(key->value = strdup(s->key)) || (!last && !child) ||
-                    ynode_push(cur, key, child) < 0) {
-                    ytree_free(key);
-                    ytree_free(child);
-                    snprintf(err, err_size, "out of memory");
-                    goto fail;
-                }
-                slot = &cur->items[cur->n - 1];
-            }
-        } else {
-            if (cur->kind != YNODE_SEQ) {
-                snprintf(err, err_size, "[%ld] cannot be set: its parent is not a list", s->index);
-                goto fail;
-            }
-            if ((size_t)s->index > cur->n) {
-                snprintf(err, err_size, "index [%ld] is past the end of a list of %zu", s->index,
-                         cur->n);
-                goto fail;
-            }
-            if ((size_t)s->index == cur->n) {
-                struct ynode *child = last ? NULL : new_container(next_kind);
-                if ((!last && !child) || ynode_push(cur, NULL, child) < 0) {
-                    ytree_free(child);
-                    snprintf(err, err_size, "out of memory");
-                    goto fail;
-                }
-            }
-            slot = &cur->items[s->index];
-        }
+        struct ynode **slot = steps[i].index < 0
+            ? key_slot(cur, steps[i].key, last, next_kind, err, err_size)
+            : index_slot(cur, steps[i].index, last, next_kind, err, err_size);
+        if (!slot)
+            break;
         if (last) {
             ytree_free(*slot);
             *slot = value;
             return 0;
         }
-        if (!*slot) {
-            *slot = new_container(next_kind);
-            if (!*slot) {
-                snprintf(err, err_size, "out of memory");
-                goto fail;
-            }
+        if (!*slot && !(*slot = new_container(next_kind))) {
+            snprintf(err, err_size, "out of memory");
+            break;
         }
         cur = *slot;
     }
-fail:
     ytree_free(value);
     return -1;
 }
