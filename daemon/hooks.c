@@ -128,8 +128,8 @@ static void write_event_log(struct hooks *h, const struct netboot_event *ev)
         return;
     if (h->log_fd < 0) {
         /* A FIFO without a reader fails with ENXIO: retried at the next event. */
-        h->log_fd = open(h->event_log, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC,
-                         0640);
+        h->log_fd = open(h->event_log, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOFOLLOW |
+                         O_NOCTTY | O_CLOEXEC, 0640);
         if (h->log_fd < 0) {
             log_limited(&h->rl_log, LOG_WARN, "event-log %s: %s (events not logged there)",
                         h->event_log, strerror(errno));
@@ -248,18 +248,22 @@ static void run_next(struct hooks *h)
 
 static void apply_cfg(struct hooks *h, const struct config_leases *cfg)
 {
+    /* The log opened at start (as root, see state_open.h) stays open
+     * while its path does: the service user may not be able to reopen it. */
+    bool same_log = h->event_log && cfg->event_log && strcmp(h->event_log, cfg->event_log) == 0;
     free(h->command);
     free(h->event_log);
     h->command = cfg->on_event ? strdup(cfg->on_event) : NULL;
     h->event_log = cfg->event_log ? strdup(cfg->event_log) : NULL;
     h->timeout_s = cfg->hook_timeout ? cfg->hook_timeout : 10;
-    if (h->log_fd >= 0) {
+    if (h->log_fd >= 0 && !same_log) {
         close(h->log_fd);
         h->log_fd = -1;
     }
 }
 
-int hooks_start(uv_loop_t *loop, const struct config_leases *cfg, struct hooks **out)
+int hooks_start(uv_loop_t *loop, const struct config_leases *cfg, int log_fd,
+                struct hooks **out)
 {
     struct hooks *h = calloc(1, sizeof *h);
     if (!h)
@@ -275,6 +279,7 @@ int hooks_start(uv_loop_t *loop, const struct config_leases *cfg, struct hooks *
     h->rl_drop = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
     h->rl_log = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
     apply_cfg(h, cfg);
+    h->log_fd = log_fd;
     uv_timer_init(loop, &h->timer);
     h->timer.data = h;
     h->open_handles = 1;

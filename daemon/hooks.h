@@ -6,7 +6,9 @@
  * bounded queue; when it is full the newest are dropped and counted. A hook
  * that runs past `hook-timeout` gets SIGTERM, then SIGKILL 2 s later.
  * `leases.event-log: PATH` gets every event as one JSON line (a regular
- * file, or a FIFO opened non-blocking: without a reader lines are dropped). */
+ * file, or a FIFO opened non-blocking: without a reader lines are dropped).
+ * Hooks get no capability and no descriptor but stdio: privdrop.h clears
+ * the inheritable and ambient sets, and every descriptor is O_CLOEXEC. */
 #ifndef NETBOOTD_HOOKS_H
 #define NETBOOTD_HOOKS_H
 
@@ -18,7 +20,10 @@
 
 struct hooks;
 
-int hooks_start(uv_loop_t *loop, const struct config_leases *cfg, struct hooks **out);
+/* log_fd: the event log, opened at start by state_open.h's rules (taken
+ * over), or -1 to open it at the first event. */
+int hooks_start(uv_loop_t *loop, const struct config_leases *cfg, int log_fd,
+                struct hooks **out);
 void hooks_emit(struct hooks *h, const struct netboot_event *ev);
 /* New command/timeouts/log path for events from now on. */
 void hooks_reload(struct hooks *h, const struct config_leases *cfg);

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "privdrop.h"
 
 #ifndef NETBOOTD_VERSION
 #define NETBOOTD_VERSION "0.1"
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
     bool check = false, leases = false;
     int opt, rc = 1;
 
+    privdrop_close_inherited_fds();     /* none of them may reach a hook */
     if (!sets) {
         fprintf(stderr, "netbootd: out of memory\n");
         return 1;

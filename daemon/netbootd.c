@@ -2,6 +2,7 @@
  * that turns DHCP decisions and TFTP reports into journal records, boot
  * timeline stages and hook events. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "neigh.h"
 #include "privdrop.h"
 #include "ra_io.h"
+#include "state_open.h"
 #include "tftp_io.h"
 
 #define EXPIRE_INTERVAL_MS 2000
@@ -86,29 +88,36 @@ static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
     netbootd_event(nb, &ev);
 }
 
-static int open_state(struct netbootd *nb, struct config *cfg)
+/* Everything a start needs that can be checked without creating anything:
+ * a start that fails leaves nothing behind (no lease folder, no file). */
+static int validate(const struct config *cfg, struct privdrop_user *u, struct state_file *leases,
+                    struct state_file *evlog)
 {
-    nb->pool = lease_pool_new(cfg);
-    if (!nb->pool)
-        return -ENOMEM;
-    int err = lease_store_open(nb->loop, cfg->leases.file, nb->pool, &nb->store);
-    if (err < 0) {
-        log_error("lease file %s: %s", cfg->leases.file, strerror(-err));
+    int err = privdrop_resolve(cfg->user, u);
+    if (err < 0)
         return err;
+    for (size_t i = 0; i < cfg->n_interfaces; i++) {
+        if (if_nametoindex(cfg->interfaces[i]) == 0) {
+            log_error("interface %s: no such interface", cfg->interfaces[i]);
+            return -ENODEV;
+        }
     }
-    return 0;
+    struct state_owner o = { u->uid, u->gid, u->name };
+    err = state_file_init(leases, STATE_LEASE_FILE, cfg->leases.file);
+    if (err == 0)
+        err = state_file_check(leases, &o);
+    if (err == 0 && cfg->leases.event_log) {
+        err = state_file_init(evlog, STATE_EVENT_LOG, cfg->leases.event_log);
+        if (err == 0)
+            err = state_file_check(evlog, &o);
+    }
+    return err;
 }
 
-int netbootd_start(struct netbootd *nb)
+/* The privileged sockets: DHCP, TFTP, router solicitations. */
+static int start_sockets(struct netbootd *nb, struct config *cfg)
 {
-    struct config *cfg = nb->cfg;
-    int err = open_state(nb, cfg);
-    if (err < 0)
-        return err;
-    err = hooks_start(nb->loop, &cfg->leases, &nb->hooks);
-    if (err < 0)
-        return err;
-    err = dhcp_io_start(nb, &nb->dhcp);
+    int err = dhcp_io_start(nb, &nb->dhcp);
     if (err < 0)
         return err;
     if (cfg->tftp.enabled) {
@@ -119,26 +128,69 @@ int netbootd_start(struct netbootd *nb)
         }
     }
     err = ra_io_start(nb->loop, cfg, &nb->ra);
-    if (err < 0) {
+    if (err < 0)
         log_error("IPv6 router solicitations: %s", strerror(-err));
-        return err;
-    }
-    /* Everything privileged is done: sockets bound, files open. */
-    char *dir = NULL;
-    const char *writable[2] = { NULL, NULL };
-    if (cfg->leases.file) {
-        dir = strdup(cfg->leases.file);
-        char *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash && slash != dir) {
-            *slash = '\0';
-            writable[0] = dir;
-        }
-    }
-    err = privdrop_to_user(cfg->user, writable);
-    free(dir);
+    return err;
+}
+
+/* Open the lease journal and the event log as root, by the rules of
+ * state_files.h; the descriptors go to the lease store and the hooks. */
+static int open_state(struct netbootd *nb, struct config *cfg, const struct privdrop_user *u,
+                      struct state_file *leases, struct state_file *evlog)
+{
+    struct state_owner o = { u->uid, u->gid, u->name };
+    int err = state_file_open(leases, &o);
     if (err < 0)
         return err;
+    err = lease_store_open(nb->loop, leases->dir_fd, leases->fd, cfg->leases.file, nb->pool,
+                           &nb->store);
+    if (err < 0) {
+        log_error("lease file %s: %s", cfg->leases.file, strerror(-err));
+        return err;
+    }
+    leases->dir_fd = leases->fd = -1;
+    if (cfg->leases.event_log && (err = state_file_open(evlog, &o)) < 0)
+        return err;
+    err = hooks_start(nb->loop, &cfg->leases, evlog->fd, &nb->hooks);
+    if (err == 0)
+        evlog->fd = -1;
+    return err;
+}
 
+static int start(struct netbootd *nb, struct state_file *leases, struct state_file *evlog)
+{
+    struct config *cfg = nb->cfg;
+    struct privdrop_user u;
+    int err = validate(cfg, &u, leases, evlog);
+    if (err < 0)
+        return err;
+    nb->pool = lease_pool_new(cfg);
+    if (!nb->pool)
+        return -ENOMEM;
+    err = start_sockets(nb, cfg);
+    if (err == 0)
+        err = open_state(nb, cfg, &u, leases, evlog);
+    /* Everything privileged is done: sockets bound, files open. */
+    if (err == 0)
+        err = privdrop_apply(&u);
+    if (err == 0)
+        err = privdrop_no_new_privs();
+    if (err < 0) {
+        state_file_undo(leases);
+        state_file_undo(evlog);
+    }
+    return err;
+}
+
+int netbootd_start(struct netbootd *nb)
+{
+    struct state_file leases = { .dir_fd = -1, .fd = -1 };
+    struct state_file evlog = { .dir_fd = -1, .fd = -1 };
+    int err = start(nb, &leases, &evlog);
+    state_file_close(&leases);
+    state_file_close(&evlog);
+    if (err < 0)
+        return err;
     uv_timer_init(nb->loop, &nb->expire_timer);
     nb->expire_timer.data = nb;
     uv_timer_start(&nb->expire_timer, expire_timer_cb, EXPIRE_INTERVAL_MS, EXPIRE_INTERVAL_MS);
@@ -158,6 +210,9 @@ int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
         tftp_server_reload(nb->tftp, fresh);
     else if (nb->tftp || fresh->tftp.enabled)
         log_warn("SIGHUP: enabling or disabling TFTP takes effect at the next restart");
+    if ((fresh->user || nb->cfg->user) &&
+        (!fresh->user || !nb->cfg->user || strcmp(fresh->user, nb->cfg->user) != 0))
+        log_warn("SIGHUP: user takes effect at the next restart");
     if (fresh->answer_router_solicitations != nb->cfg->answer_router_solicitations)
         log_warn("SIGHUP: answer-router-solicitations takes effect at the next restart");
     /* Keep the old leases.file path: the journal stays where it is. */

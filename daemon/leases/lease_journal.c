@@ -15,7 +15,9 @@
 #include "log.h"
 
 struct lease_journal {
-    char *path;
+    char *path;                 /* for messages */
+    char *name;                 /* the file's name in its folder */
+    int dir_fd;                 /* the folder: compaction works relative to it */
     int fd;
     struct journal_buf open;    /* batch being filled on the loop thread */
     size_t records;             /* records in the file (for compaction) */
@@ -42,39 +44,6 @@ void journal_buf_free(struct journal_buf *b)
 {
     free(b->data);
     memset(b, 0, sizeof *b);
-}
-
-static int mkdir_p(const char *dir)
-{
-    char tmp[4096];
-    if (strlen(dir) >= sizeof tmp)
-        return -ENAMETOOLONG;
-    strcpy(tmp, dir);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0750) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return -ENOMEM;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -errno;
-    int err = fsync(fd) < 0 ? -errno : 0;
-    close(fd);
-    return err;
 }
 
 /* Replay from an open fd; returns the length of the good prefix to keep
@@ -138,7 +107,7 @@ static int replay_fd(int fd, const char *path, void (*cb)(const struct lease *l,
 int lease_journal_read(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
                        struct journal_replay_stats *stats)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) {
             if (stats)
@@ -152,28 +121,21 @@ int lease_journal_read(const char *path, void (*cb)(const struct lease *l, void 
     return err;
 }
 
-int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
-                       struct journal_replay_stats *stats, struct lease_journal **out)
+int lease_journal_open_fd(int dir_fd, int fd, const char *path,
+                          void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                          struct journal_replay_stats *stats, struct lease_journal **out)
 {
     struct lease_journal *j = calloc(1, sizeof *j);
+    const char *slash = strrchr(path, '/');
     int err;
     if (!j)
         return -ENOMEM;
-    j->fd = -1;
+    j->fd = fd;
+    j->dir_fd = dir_fd;
     j->path = strdup(path);
-    char *copy = strdup(path);
-    if (!j->path || !copy) {
-        free(copy);
+    j->name = strdup(slash ? slash + 1 : path);
+    if (!j->path || !j->name) {
         err = -ENOMEM;
-        goto fail;
-    }
-    err = mkdir_p(dirname(copy));
-    free(copy);
-    if (err < 0)
-        goto fail;
-    j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (j->fd < 0) {
-        err = -errno;
         goto fail;
     }
     if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
@@ -200,10 +162,31 @@ int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void 
     *out = j;
     return 0;
 fail:
-    if (j->fd >= 0)
-        close(j->fd);
     free(j->path);
+    free(j->name);
     free(j);
+    return err;
+}
+
+int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                       struct journal_replay_stats *stats, struct lease_journal **out)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -ENOMEM;
+    int dir_fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (dir_fd < 0)
+        return -errno;
+    const char *slash = strrchr(path, '/');
+    int fd = openat(dir_fd, slash ? slash + 1 : path,
+                    O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0640);
+    int err = fd < 0 ? -errno : lease_journal_open_fd(dir_fd, fd, path, cb, ctx, stats, out);
+    if (err < 0) {
+        if (fd >= 0)
+            close(fd);
+        close(dir_fd);
+    }
     return err;
 }
 
@@ -214,7 +197,10 @@ void lease_journal_close(struct lease_journal *j)
     journal_buf_free(&j->open);
     if (j->fd >= 0)
         close(j->fd);
+    if (j->dir_fd >= 0)
+        close(j->dir_fd);
     free(j->path);
+    free(j->name);
     free(j);
 }
 
@@ -268,10 +254,11 @@ int lease_journal_compact(struct lease_journal *j, const struct journal_buf *sna
                           size_t n_records)
 {
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", j->path) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", j->name) >= (int)sizeof tmp)
         return -ENAMETOOLONG;
     /* O_APPEND: after the rename this very descriptor is the journal. */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+    int fd = openat(j->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW |
+                    O_CLOEXEC, 0640);
     if (fd < 0)
         return -errno;
     int err = flock(fd, LOCK_EX | LOCK_NB) < 0 ? -errno : 0;
@@ -279,14 +266,14 @@ int lease_journal_compact(struct lease_journal *j, const struct journal_buf *sna
         err = write_all(fd, snapshot->data, snapshot->len);
     if (!err && fsync(fd) < 0)
         err = -errno;
-    if (!err && rename(tmp, j->path) < 0)
+    if (!err && renameat(j->dir_fd, tmp, j->dir_fd, j->name) < 0)
         err = -errno;
     if (err) {
         close(fd);
-        unlink(tmp);
+        unlinkat(j->dir_fd, tmp, 0);
         return err;
     }
-    fsync_dir_of(j->path);
+    fsync(j->dir_fd);
     close(j->fd);
     j->fd = fd;
     j->records = n_records;

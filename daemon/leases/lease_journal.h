@@ -7,7 +7,8 @@
  * are sent only after the commit returns. Replay tolerates a torn or corrupt
  * tail (a crash mid-write): it is skipped with a warning and truncated away
  * so new records never follow garbage. Compaction rewrites the live set to
- * FILE.tmp, fsyncs, renames over FILE and fsyncs the folder.
+ * FILE.tmp, fsyncs, renames over FILE and fsyncs the folder, all relative to
+ * the folder's descriptor opened at start.
  *
  * Thread use: append/seal run on the loop thread; commit and compact run on
  * ONE worker at a time (the caller guarantees a single operation in flight),
@@ -33,9 +34,15 @@ struct journal_replay_stats {
     size_t torn_bytes;      /* bytes of an unfinished last line dropped */
 };
 
-/* Open (creating the folder 0750 and the file 0640 if missing) with an
- * exclusive lock: a second daemon on the same file gets -EWOULDBLOCK.
- * Replays every good record through cb, in file order. */
+/* Take over the open journal `fd` (named `path`) and its folder `dir_fd`
+ * (the daemon opens both by the rules of state_open.h), lock it exclusively
+ * (a second daemon on the same file gets -EWOULDBLOCK) and replay every good
+ * record through cb, in file order. On failure both stay the caller's. */
+int lease_journal_open_fd(int dir_fd, int fd, const char *path,
+                          void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                          struct journal_replay_stats *stats, struct lease_journal **out);
+/* The same from a path (tests, tools): the folder must exist; the file is
+ * created 0640 if missing and never reached through a symbolic link. */
 int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
                        struct journal_replay_stats *stats, struct lease_journal **out);
 void lease_journal_close(struct lease_journal *j);

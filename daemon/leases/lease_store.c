@@ -156,14 +156,14 @@ static void check_cb(uv_check_t *check)
     start_next(check->data);
 }
 
-int lease_store_open(uv_loop_t *loop, const char *path, struct lease_pool *pool,
-                     struct lease_store **out)
+int lease_store_open(uv_loop_t *loop, int dir_fd, int fd, const char *path,
+                     struct lease_pool *pool, struct lease_store **out)
 {
     struct lease_store *s = calloc(1, sizeof *s);
     struct journal_replay_stats st;
     if (!s)
         return -ENOMEM;
-    int err = lease_journal_open(path, restore_cb, pool, &st, &s->journal);
+    int err = lease_journal_open_fd(dir_fd, fd, path, restore_cb, pool, &st, &s->journal);
     if (err < 0) {
         free(s);
         return err;

@@ -17,9 +17,10 @@ struct lease_store;
 
 typedef void (*lease_store_durable_cb)(void *arg, int status);
 
-/* Open the journal at path and replay it into pool. */
-int lease_store_open(uv_loop_t *loop, const char *path, struct lease_pool *pool,
-                     struct lease_store **out);
+/* Take over the journal `fd` in folder `dir_fd` (see lease_journal_open_fd)
+ * and replay it into pool. */
+int lease_store_open(uv_loop_t *loop, int dir_fd, int fd, const char *path,
+                     struct lease_pool *pool, struct lease_store **out);
 
 /* Record a change. */
 void lease_store_append(struct lease_store *s, const struct lease *l);

@@ -8,6 +8,7 @@
 # it solicits once at start to find one. Without the key nothing answers.
 . "$(dirname "$0")/../lib/prologue.sh" rs
 chmod 755 "$LAB_TMP"        # the unprivileged daemon keeps its lease folder here
+NB_USER=nobody              # every run: the lease folder is nobody's from the first one
 # The client's own kernel solicits on link-up; keep it quiet so that every
 # advertisement seen here answers the script's solicitation.
 inns sysctl -qw net.ipv6.conf.cli0.router_solicitations=0

@@ -4,7 +4,8 @@
 # start_netbootd [extra --set args...]: writes a small TFTP root and a lease
 # folder under $LAB_TMP, starts netbootd on srv0 in $LAB_SRV with
 # tests/fixtures/profiles/lab.yaml, waits until it listens. Sets NB_PID, NB_LOG,
-# NB_ROOT, NB_LEASES.
+# NB_ROOT, NB_LEASES. The daemon runs as NB_USER (default root; a test that
+# wants the service user sets NB_USER=netbootd, or --set user=...).
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -18,7 +19,7 @@ start_netbootd() {
     [ -f "$NB_ROOT/efi64/syslinux.efi" ] || head -c 200000 /dev/urandom > "$NB_ROOT/efi64/syslinux.efi"
     NB_PID=$(lab_bg "$LAB_SRV" "$NB_LOG" "$(netbootd_bin)" --profile "$REPO/tests/fixtures/profiles/lab.yaml" \
         --set interfaces=[srv0] --set tftp.root="$NB_ROOT" --set leases.file="$NB_LEASES" \
-        --set user=root --log-level "${NB_LOG_LEVEL:-debug}" "$@")
+        --set user="${NB_USER:-root}" --log-level "${NB_LOG_LEVEL:-debug}" "$@")
     # Ready when both ports are bound (works at any --log-level).
     wait_for 10 "kill -0 $NB_PID 2>/dev/null && ip netns exec $LAB_SRV ss -Hlun | grep -q ':69 ' &&
                  ip netns exec $LAB_SRV ss -Hlun | grep -q ':67 '" ||
