@@ -9,11 +9,7 @@
 #    is refused (the link's target untouched), a lease folder owned by
 #    another user is refused with the fix and not chowned, a missing one is
 #    created 0750 for the service user; an event log that is a link too.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
+. "$(dirname "$0")/../lib/prologue.sh"
 id netbootd >/dev/null 2>&1 || { echo "no user netbootd (scripts/install-deps creates it)"; exit 77; }
 command -v setpriv >/dev/null || { echo "setpriv (util-linux) missing"; exit 77; }
 lab_up pv
