@@ -46,7 +46,15 @@ static void print_diag(const struct config_diag *diag)
         fprintf(stderr, "%s\n", diag->errors[i]);
 }
 
-int main(int argc, char **argv)
+struct args {
+    const char *profile;
+    const char **sets;
+    size_t n_sets;
+    bool check, leases;
+};
+
+/* -1: go on; else the exit status (--help, --version, a bad option). */
+static int parse_args(int argc, char **argv, struct args *a)
 {
     static const struct option longopts[] = {
         { "profile",   required_argument, NULL, 'p' },
@@ -58,83 +66,88 @@ int main(int argc, char **argv)
         { "help",      no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *profile = NULL;
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    size_t n_sets = 0;
-    bool check = false, leases = false;
-    int opt, rc = 1;
-
-    privdrop_close_inherited_fds();     /* none of them may reach a hook */
-    if (!sets) {
-        fprintf(stderr, "netbootd: out of memory\n");
-        return 1;
-    }
+    int opt, level;
     while ((opt = getopt_long(argc, argv, "p:s:cLl:Vh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'p': profile = optarg; break;
+        case 'p': a->profile = optarg; break;
         case 's':
             if (!strchr(optarg, '=')) {
                 fprintf(stderr, "netbootd: --set %s: expected KEY=VALUE\n", optarg);
-                goto out;
+                return 1;
             }
-            sets[n_sets++] = optarg;
+            a->sets[a->n_sets++] = optarg;
             break;
-        case 'c': check = true; break;
-        case 'L': leases = true; break;
-        case 'l': {
-            int level = log_level_from_name(optarg);
+        case 'c': a->check = true; break;
+        case 'L': a->leases = true; break;
+        case 'l':
+            level = log_level_from_name(optarg);
             if (level < 0) {
                 fprintf(stderr, "netbootd: --log-level %s: expected error, warn, info or debug\n",
                         optarg);
-                goto out;
+                return 1;
             }
             log_set_level((enum log_level)level);
             break;
-        }
-        case 'V': printf("netbootd %s\n", NETBOOTD_VERSION); rc = 0; goto out;
-        case 'h': usage(stdout); rc = 0; goto out;
-        default: usage(stderr); rc = 2; goto out;
+        case 'V': printf("netbootd %s\n", NETBOOTD_VERSION); return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "netbootd: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
-        rc = 2;
-        goto out;
+        return 2;
     }
-    if (!profile) {
+    if (!a->profile) {
         fprintf(stderr, "netbootd: --profile FILE is required\n");
         usage(stderr);
-        rc = 2;
-        goto out;
+        return 2;
     }
-    /* Under systemd, stderr is the journal: use its priority prefixes. */
-    if (getenv("JOURNAL_STREAM"))
-        log_set_journal(1);
+    return -1;
+}
 
+static int run(const struct args *a)
+{
     struct config *cfg = NULL;
     struct config_diag diag = { 0 };
-    int err = config_load_file(profile, sets, n_sets, &cfg, &diag);
+    int rc = 1;
+    int err = config_load_file(a->profile, a->sets, a->n_sets, &cfg, &diag);
     print_diag(&diag);
     if (err < 0) {
-        fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", profile,
+        fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", a->profile,
                 diag.n_errors, diag.n_errors == 1 ? "" : "s");
         config_diag_free(&diag);
-        goto out;
+        return 1;
     }
     config_diag_free(&diag);
-
-    if (check) {
+    if (a->check) {
         config_print_summary(cfg, stdout);
         rc = 0;
-    } else if (leases) {
+    } else if (a->leases) {
         rc = daemon_print_leases(cfg, stdout) < 0 ? 1 : 0;
     } else {
-        rc = daemon_run(profile, sets, n_sets, cfg) < 0 ? 1 : 0;
+        rc = daemon_run(a->profile, a->sets, a->n_sets, cfg) < 0 ? 1 : 0;
         cfg = NULL;     /* the daemon owns (and frees) every config it ran */
     }
     config_free(cfg);
-out:
-    free(sets);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a = { .sets = calloc((size_t)argc + 1, sizeof *a.sets) };
+    privdrop_close_inherited_fds();     /* none of them may reach a hook */
+    if (!a.sets) {
+        fprintf(stderr, "netbootd: out of memory\n");
+        return 1;
+    }
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0) {
+        /* Under systemd, stderr is the journal: use its priority prefixes. */
+        if (getenv("JOURNAL_STREAM"))
+            log_set_journal(1);
+        rc = run(&a);
+    }
+    free(a.sets);
     return rc;
 }
