@@ -6,15 +6,9 @@
 #  - a PXE BIOS DISCOVER gets 208-211 although its PRL does not ask for them
 #  - a REQUEST naming another server gets nothing
 #  - a relayed DISCOVER (giaddr) is answered to the relay, from the relay's subnet
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up dh
+. "$(dirname "$0")/../lib/prologue.sh" dh
 start_netbootd
 PROBE=tests/tools/dhcp_probe.py
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 
 # 1. udhcpc: lease, address on cli0, then a renewal (SIGUSR1: unicast REQUEST
 #    with ciaddr), then a release at exit (-R)

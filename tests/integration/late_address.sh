@@ -2,15 +2,9 @@
 # An interface that has no IPv4 address when netbootd starts: DHCP and TFTP
 # start answering once the address appears (the interface keeps its name
 # through the re-lookup).
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up la
+. "$(dirname "$0")/../lib/prologue.sh" la
 ip -n "$LAB_SRV" addr flush dev srv0
 start_netbootd
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 UD_LOG="$LAB_TMP/udhcpc.log"
 
 # Before the address exists: a DISCOVER is seen and ignored on srv0.

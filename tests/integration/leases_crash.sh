@@ -3,12 +3,7 @@
 # random moment, restarted on the same lease file. Every address ever ACKed
 # must still be leased to the same client, no address to two clients, and
 # the restarted daemon must not hand an ACKed address to someone else.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up lc
+. "$(dirname "$0")/../lib/prologue.sh" lc
 NB_LOG_LEVEL=warn
 SETS=(--set subnets[0].lease-time=3600 --set subnets[0].max-lease-time=3600
       --set subnets[0].range=192.0.2.10-192.0.2.250)

@@ -10,12 +10,7 @@
 #  - WRQ refused, nothing written; traversal and symlink escapes refused
 #  - an edk2-style size probe (OACK then ERROR 8) ends quietly
 #  - a packet from a wrong TID gets ERROR 5 and the transfer goes on
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up tf
+. "$(dirname "$0")/../lib/prologue.sh" tf
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
 mkdir -p "$LAB_TMP/tftproot/sub" "$LAB_TMP/outside"
 head -c 3000000 /dev/urandom > "$LAB_TMP/tftproot/sub/medium.bin"
@@ -27,7 +22,6 @@ echo secret > "$LAB_TMP/outside/secret"
 ln -s ../outside/secret "$LAB_TMP/tftproot/escape"
 ln -s /etc/passwd "$LAB_TMP/tftproot/abs"
 start_netbootd
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 want_medium=$(sum "$LAB_TMP/tftproot/sub/medium.bin")
 D="$LAB_TMP/dl"; mkdir -p "$D"
@@ -82,17 +76,7 @@ for mode in binary netascii; do
 done
 inns timeout 20 curl -s --tftp-no-options -o "$D/empty-curl" tftp://192.0.2.1/empty.cfg || fail "curl: empty file"
 [ -f "$D/empty-curl" ] && [ ! -s "$D/empty-curl" ] || fail "curl: empty file not empty"
-inns timeout 10 /usr/bin/python3 - <<'PY' || fail "empty file with tsize"
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-s.sendto(b"\0\x01empty.cfg\0octet\0tsize\x000\0blksize\x001468\0", ("192.0.2.1", 69))
-data, peer = s.recvfrom(2048)
-assert data[:2] == b"\0\x06" and b"tsize\x000\0" in data, data
-s.sendto(b"\0\x04\0\0", peer)
-data, _ = s.recvfrom(2048)
-assert data == b"\0\x03\0\x01", data
-s.sendto(b"\0\x04\0\x01", peer)
-PY
+inns timeout 10 /usr/bin/python3 tests/tools/tftp_probe.py empty-tsize || fail "empty file with tsize"
 echo "result: zero-length file served as one empty block (tsize 0)"
 
 # Refusals: write, escapes, missing files.
@@ -111,35 +95,13 @@ echo "$out" | grep -qi "not found" || fail "missing file not ERROR 1: $out"
 echo "result: WRQ, escapes, missing files refused"
 
 # The edk2 size probe: RRQ tsize=0 -> OACK -> ERROR 8; must end quietly.
-inns timeout 10 /usr/bin/python3 - <<'PY' || fail "size probe failed"
-import socket, struct
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-s.sendto(b"\0\x01sub/medium.bin\0octet\0tsize\0" + b"0\0blksize\x001468\0windowsize\x004\0", ("192.0.2.1", 69))
-data, peer = s.recvfrom(2048)
-assert data[:2] == b"\0\x06", data
-assert b"tsize\x003000000\0" in data, data
-s.sendto(b"\0\x05\0\x08probe done\0", peer)
-PY
+inns timeout 10 /usr/bin/python3 tests/tools/tftp_probe.py size-probe || fail "size probe failed"
 sleep 0.5
 grep -q "size probe" "$NB_LOG" && grep -q "medium.bin to 192.0.2.2 failed" "$NB_LOG" && fail "size probe logged as a failure"
 echo "result: size probe ended quietly"
 
 # A packet from a wrong TID (another port) gets ERROR 5; the transfer goes on.
-inns timeout 10 /usr/bin/python3 - <<'PY' || fail "wrong-TID handling"
-import socket, struct
-a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.settimeout(3)
-b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.settimeout(3)
-a.sendto(b"\0\x01sub/medium.bin\0octet\0", ("192.0.2.1", 69))
-data, peer = a.recvfrom(2048)
-assert data[:4] == b"\0\x03\0\x01" and len(data) == 516, data[:4]
-b.sendto(b"\0\x04\0\x01", peer)
-err, _ = b.recvfrom(2048)
-assert err[:4] == b"\0\x05\0\x05", err
-a.sendto(b"\0\x04\0\x01", peer)
-data, _ = a.recvfrom(2048)
-assert data[:4] == b"\0\x03\0\x02" and len(data) == 516, data[:4]
-a.sendto(b"\0\x05\0\x00done\0", peer)
-PY
+inns timeout 10 /usr/bin/python3 tests/tools/tftp_probe.py wrong-tid || fail "wrong-TID handling"
 echo "result: wrong TID answered with ERROR 5, transfer undisturbed"
 
 # A lock-step client slower than the busy-poll window (0.5 ms per ACK here,
@@ -147,22 +109,7 @@ echo "result: wrong TID answered with ERROR 5, transfer undisturbed"
 # poll in vain after every block: polling pauses after a few misses. Polling
 # every block would cost ~5,900 x 50 us = 0.3 s (30 ticks) more than this.
 t0=$(nb_cpu_ticks)
-inns timeout 30 /usr/bin/python3 - <<'PY' || fail "slow lock-step client"
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-s.sendto(b"\0\x01sub/medium.bin\0octet\0", ("192.0.2.1", 69))
-got, expect = 0, 1
-while True:
-    d, peer = s.recvfrom(1000)
-    assert d[:2] == b"\0\x03", d[:4]
-    if int.from_bytes(d[2:4], "big") == expect & 0xffff:
-        got += len(d) - 4; expect += 1
-    time.sleep(0.0005)
-    s.sendto(b"\0\x04" + d[2:4], peer)
-    if len(d) < 516:
-        break
-assert got == 3000000, got
-PY
+inns timeout 30 /usr/bin/python3 tests/tools/tftp_probe.py slow-lockstep || fail "slow lock-step client"
 t1=$(nb_cpu_ticks)
 echo "measured: slow lock-step client (3 MB, 0.5 ms per ACK): daemon CPU $((t1 - t0)) ticks"
 [ $((t1 - t0)) -le 26 ] || fail "daemon used $((t1 - t0)) CPU ticks for a slow client: polling in vain"
@@ -172,29 +119,7 @@ echo "measured: slow lock-step client (3 MB, 0.5 ms per ACK): daemon CPU $((t1 -
 # it polls 50 us, misses and pauses. Following the gap (4.5 ms of polling per
 # window) would keep the server's core busy for the whole 0.4 s: ~40 ticks.
 t0=$(nb_cpu_ticks)
-inns timeout 30 /usr/bin/python3 - <<'PY' || fail "slow windowed client"
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-s.sendto(b"\0\x01sub/medium.bin\0octet\0blksize\x001468\0windowsize\x0016\0", ("192.0.2.1", 69))
-d, peer = s.recvfrom(2048)
-assert d[:2] == b"\0\x06", d[:4]
-s.sendto(b"\0\x04\0\0", peer)
-got, expect, in_window = 0, 1, 0
-while True:
-    d, _ = s.recvfrom(2048)
-    assert d[:2] == b"\0\x03", d[:4]
-    if int.from_bytes(d[2:4], "big") != expect & 0xffff:
-        continue
-    got += len(d) - 4; expect += 1; in_window += 1
-    last = len(d) < 1472
-    if in_window == 16 or last:
-        time.sleep(0.003)
-        s.sendto(b"\0\x04" + d[2:4], peer)
-        in_window = 0
-    if last:
-        break
-assert got == 3000000, got
-PY
+inns timeout 30 /usr/bin/python3 tests/tools/tftp_probe.py slow-window || fail "slow windowed client"
 t1=$(nb_cpu_ticks)
 echo "measured: slow windowed client (3 MB, window 16, 3 ms per window): daemon CPU $((t1 - t0)) ticks"
 [ $((t1 - t0)) -le 20 ] || fail "daemon used $((t1 - t0)) CPU ticks for a slow windowed client: polling in vain"

@@ -3,11 +3,7 @@
 # shadow memory would hide how much the daemon really keeps):
 #  - 100 netascii transfers of an 8 MiB file held open grow the daemon's
 #    RSS by less than 16 MiB (netascii is converted block by block)
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
+. "$(dirname "$0")/../lib/prologue.sh"
 [ -x ./netbootd ] || { echo "needs the release build (make)"; exit 77; }
 netbootd_bin() { echo "$REPO/netbootd"; }
 lab_up tl
@@ -18,7 +14,6 @@ mkdir -p "$LAB_TMP/tftproot"
     > "$LAB_TMP/tftproot/big.txt"
 NB_LOG_LEVEL=info
 start_netbootd
-inns() { ip netns exec "$LAB_CLI" "$@"; }
 status_kib() { awk -v k="$1:" '$1 == k { print $2 }' /proc/"$NB_PID"/status; }
 
 # Netascii: each transfer takes two blocks and then holds still, as a slow
