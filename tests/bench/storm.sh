@@ -11,22 +11,18 @@ peak_rss() {        # total RSS (KiB) of the server and its children
     echo "$total"
 }
 # Each storm runs in 5 interleaved rounds (median reported; the order rotates
-# each round): single runs minutes apart swung by 20% with the machine's
-# other load, more than the servers differ (pairs of 200-client storms a
-# minute apart: 0.83x to 1.41x netbootd/dnsmasq, the same code).
-# The clients write to a tmpfs: 200 x 32 MiB is 6.4 GB per storm, and on disk
-# the kernel starts writing it back mid-storm (dirty_background_ratio), on
-# either core and at the virtual disk's pace: noise none of the servers
-# cause. On disk when memory is short (noted in RESULTS.md).
+# each round): single runs minutes apart swung with the machine's other load
+# by more than the servers differ.
+# The clients write to a tmpfs: on disk the kernel starts writing a storm's
+# gigabytes back mid-storm (dirty_background_ratio), on either core and at
+# the virtual disk's pace: noise none of the servers cause. On disk when
+# memory is short (noted in RESULTS.md).
 # curl overwrites files made once before the first storm (stdout opened
 # read-write, no truncation) instead of creating them. Memory a storm frees
-# goes back to the hypervisor here (virtio-balloon free page reporting),
-# and the next storm to allocate it pays the host's page faults inside its
-# copies: 4 GiB written to a fresh tmpfs file took 1.4 to 6.5 s depending
-# on how long the memory had been free, and 0.5 s over an existing file.
-# In a 200-client storm that was up to a tenth of the client core, landing
-# on whichever server ran after a pause (perf on the client core: the page
-# cache copy 12.6% of samples in one storm, 5.1% in the next).
+# can go back to the hypervisor (virtio-balloon free page reporting), and
+# the next storm to allocate it pays the host's page faults inside its
+# copies, landing on whichever server ran after a pause. The numbers behind
+# both choices: docs/performance.md.
 # curl reports the bytes it received, so a transfer cut short cannot pass
 # on the previous round's bytes. atftp always truncates its local file.
 # The client core's busy share says whether the clients, not the server,
