@@ -3,21 +3,12 @@
 # program, an interface or its user does not exist) says why, exits non-zero,
 # frees everything it had already opened (the sanitized build reports no leak
 # on that path) and creates nothing: no lease folder, no lease file.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/lib/netns.sh
-. tests/lib/daemon.sh
-lab_need_root
-lab_up se
+. "$(dirname "$0")/../lib/prologue.sh" se
 mkdir -p "$LAB_TMP/root"
 
 for port in 69 67; do
     # The blocker binds without SO_REUSEADDR, so netbootd's bind fails.
-    blocker=$(lab_bg "$LAB_SRV" "$LAB_TMP/blocker.log" /usr/bin/python3 -c "
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(('0.0.0.0', $port))
-time.sleep(30)")
+    blocker=$(lab_bg "$LAB_SRV" "$LAB_TMP/blocker.log" /usr/bin/python3 tests/tools/udp_blocker.py "$port" 30)
     wait_for 5 "ip netns exec $LAB_SRV ss -Hlun | grep -q ':$port '" || fail "blocker on port $port did not start"
     out="$LAB_TMP/out.$port"
     ip netns exec "$LAB_SRV" timeout 20 "$(netbootd_bin)" --profile tests/fixtures/profiles/lab.yaml \
