@@ -2,7 +2,8 @@
 # Every kind of lease event reaches the hook from a running daemon, with the
 # client's MAC and address: commit, renew (the same client asks again),
 # expire (a 5-second lease asked for with option 51), decline (and the
-# declined address is not offered to the next client), tftp-done, and
+# declined address is offered to no client, even once the decliner has
+# moved on and another asks for it by option 50), tftp-done, and
 # tftp-failed (a client that stops ACKing mid-transfer); a client with a
 # static address (no lease) still gets its MAC in tftp events.
 . "$(dirname "$0")/../lib/prologue.sh" le
@@ -40,6 +41,12 @@ ip_b=$(probe --mac $B | offered)
 probe --mac $B --type 3 --requested "$ip_b" --server-id 192.0.2.1 | grep -q " type=5 " || fail "no ACK for $B"
 probe --mac $B --type 4 --requested "$ip_b" --server-id 192.0.2.1 --wait 0.5 >/dev/null   # no reply to a DECLINE
 seen 5 "decline $B $ip_b" || { cat "$EVENTS"; fail "no decline event"; }
+# B moving on to another address does not end the quarantine (issue 21
+# item 11): a client asking for the declined address still gets another.
+ip_b2=$(probe --mac $B | offered)
+[ -n "$ip_b2" ] && [ "$ip_b2" != "$ip_b" ] || fail "after its DECLINE $B was offered '$ip_b2'"
+ip_c=$(probe --mac 52:54:00:ee:00:06 --requested "$ip_b" | offered)
+[ -n "$ip_c" ] && [ "$ip_c" != "$ip_b" ] || fail "declined address $ip_b offered to a client asking for it"
 for i in 3 4 5; do
     ip_c=$(probe --mac 52:54:00:ee:00:0$i | offered)
     [ -n "$ip_c" ] || fail "no OFFER for a client after the decline"
