@@ -297,7 +297,7 @@ static void test_classification_vendor_user_mac_host(void **state)
     pkt_end(&p);
     pkt_decode(&p, &m);
     assert_string_equal(dhcp_classify(f->cfg, &m, &idx)->name, "uefi64");
-    /* No match: an address, no boot file; siaddr still names us (README). */
+    /* No match: an address, no boot file; siaddr still names us (docs/profile.md). */
     discover(&p, mac1, 11);
     handle(f, &p);
     assert_int_equal(f->d.reply.msg_type, DHCPOFFER);
