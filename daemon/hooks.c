@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "arch.h"
 #include "log.h"
+#include "state_files.h"
 
 struct hooks {
     uv_loop_t *loop;
@@ -122,20 +123,44 @@ size_t hooks_event_json(const struct netboot_event *ev, char *buf, size_t size)
     return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 
+/* The event log opened after start-up (a FIFO that had no reader, a path
+ * changed by SIGHUP): the rules of state_files.h, with whoever netbootd now
+ * is as the owner (root too, for `user: root`). */
+static int open_event_log(struct hooks *h)
+{
+    char why[512];
+    struct stat st;
+    struct state_owner me = { geteuid(), getegid(), "netbootd's user" };
+    int fd = open(h->event_log, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOFOLLOW |
+                  O_NOCTTY | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        /* A FIFO without a reader fails with ENXIO: retried at the next event. */
+        log_limited(&h->rl_log, LOG_WARN, "event-log %s: %s (events not logged there)",
+                    h->event_log, strerror(errno));
+        return -1;
+    }
+    struct state_stat ss = { true, 0, 0, 0 };
+    if (fstat(fd, &st) == 0) {
+        ss.mode = st.st_mode;
+        ss.uid = st.st_uid;
+        ss.nlink = st.st_nlink;
+    }
+    if (ss.mode == 0 || state_file_decide(&ss, STATE_EVENT_LOG, &me, h->event_log, why,
+                                          sizeof why) != STATE_USE) {
+        log_limited(&h->rl_log, LOG_WARN, "%s (events not logged there)",
+                    ss.mode ? why : "event-log: fstat failed");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static void write_event_log(struct hooks *h, const struct netboot_event *ev)
 {
     if (!h->event_log)
         return;
-    if (h->log_fd < 0) {
-        /* A FIFO without a reader fails with ENXIO: retried at the next event. */
-        h->log_fd = open(h->event_log, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOFOLLOW |
-                         O_NOCTTY | O_CLOEXEC, 0640);
-        if (h->log_fd < 0) {
-            log_limited(&h->rl_log, LOG_WARN, "event-log %s: %s (events not logged there)",
-                        h->event_log, strerror(errno));
-            return;
-        }
-    }
+    if (h->log_fd < 0 && (h->log_fd = open_event_log(h)) < 0)
+        return;
     char line[1024];
     size_t len = hooks_event_json(ev, line, sizeof line);
     if (len && write(h->log_fd, line, len) != (ssize_t)len) {

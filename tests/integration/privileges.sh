@@ -106,6 +106,19 @@ for k in CapInh CapPrm CapEff CapAmb; do
 done
 grep -q "running as root" "$LOG" || fail "user root: no warning"
 echo "result: user root: hook uid 0 with no capabilities"
+# An event log named by SIGHUP is opened later, by the same rules: here a
+# second name of a file of root's, which root must not append to.
+VICTIM="$LAB_TMP/victim"; printf 'root:only\n' > "$VICTIM"; chmod 600 "$VICTIM"
+mkdir "$LAB_TMP/evl"; ln "$VICTIM" "$LAB_TMP/evl/events"
+sed -i "s|^leases: { file: /nonexistent/leases }|leases: { file: /nonexistent/leases, event-log: $LAB_TMP/evl/events }|" "$PROFILE"
+kill -HUP "$NB_PID"
+wait_log "$LOG" "SIGHUP: reloaded" 10 || { cat "$LOG"; fail "user root: no reload"; }
+ip netns exec "$LAB_CLI" timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 \
+    --mac 52:54:00:aa:cc:03 > /dev/null || fail "user root: no DHCP answer after SIGHUP"
+wait_log "$LOG" "event-log: .*evl/events has 2 names" 10 || { cat "$LOG"; fail "user root: hard-linked event log not refused"; }
+[ "$(cat "$VICTIM")" = "root:only" ] || fail "user root: the event log's other name was appended to"
+rm "$LAB_TMP/evl/events"; cp tests/fixtures/profiles/lab.yaml "$PROFILE"
+echo "result: user root: event log named by SIGHUP as a hard link of root's file: refused"
 kill -TERM "$NB_PID"; wait_for 10 "! kill -0 $NB_PID 2>/dev/null" || fail "user root: no stop"
 exec 7>&-
 
@@ -121,7 +134,6 @@ refused() {
 
 # 4. The lease file replaced by a link to a file of root's: refused, the
 #    target neither truncated nor appended to.
-VICTIM="$LAB_TMP/victim"; printf 'root:only\n' > "$VICTIM"; chmod 600 "$VICTIM"
 rm "$LAB_TMP/st1/leases"; ln -s "$VICTIM" "$LAB_TMP/st1/leases"; chown -h netbootd: "$LAB_TMP/st1/leases"
 refused "lease file is a symlink" "is a symbolic link" --set leases.file="$LAB_TMP/st1/leases"
 [ "$(cat "$VICTIM")" = "root:only" ] || fail "the link's target was changed: $(cat "$VICTIM")"
