@@ -35,9 +35,7 @@ DEPS_config        := lib
 DEPS_daemon/leases := lib config
 DEPS_tftp          := lib config
 DEPS_daemon/ra     := lib config
-# daemon/dhcp still reaches up into daemon/ (dhcp_io.h: daemon_state.h)
-# until dhcp_io takes callbacks; make lint reports it.
-DEPS_daemon/dhcp   := lib config daemon/leases daemon
+DEPS_daemon/dhcp   := lib config daemon/leases
 DEPS_daemon        := lib config daemon/leases tftp daemon/ra daemon/dhcp
 ALL_INCLUDES       := $(addprefix -I,$(SRC_DIRS))
 

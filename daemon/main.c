@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
-#include "daemon.h"
+#include "lease_table.h"
 #include "log.h"
+#include "netbootd.h"
 #include "privdrop.h"
 
 #ifndef NETBOOTD_VERSION
@@ -124,9 +126,9 @@ static int run(const struct args *a)
         config_print_summary(cfg, stdout);
         rc = 0;
     } else if (a->leases) {
-        rc = daemon_print_leases(cfg, stdout) < 0 ? 1 : 0;
+        rc = lease_table_print_file(stdout, cfg, (int64_t)time(NULL)) < 0 ? 1 : 0;
     } else {
-        rc = daemon_run(a->profile, a->sets, a->n_sets, cfg) < 0 ? 1 : 0;
+        rc = netbootd_run(a->profile, a->sets, a->n_sets, cfg) < 0 ? 1 : 0;
         cfg = NULL;     /* the daemon owns (and frees) every config it ran */
     }
     config_free(cfg);

@@ -1,23 +1,27 @@
-/* netbootd.c - start, stop and reload the daemon's parts, and the glue
- * that turns DHCP decisions and TFTP reports into journal records, boot
- * timeline stages and hook events. */
+/* netbootd.c - the running netbootd, and the one place that owns it: the
+ * libuv loop, signals, start (validate, bind, open state files, drop
+ * privileges), reload and stop, and the glue that turns DHCP decisions and
+ * TFTP reports into journal records, boot timeline stages and hook events.
+ *
+ * Data flow (docs/architecture.md): dhcp_io receives -> dhcp_server
+ * decides -> lease_store journals (group commit) -> dhcp_io sends; tftp_io
+ * reports finished transfers here, which become boot-timeline events. */
+#include "netbootd.h"
+
 #include <errno.h>
 #include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <uv.h>
 
 #include "addr.h"
-#include "daemon.h"
-#include "daemon_state.h"
 #include "dhcp_io.h"
 #include "lease_pool.h"
 #include "hooks.h"
-#include "lease_journal.h"
-#include "lease_record.h"
 #include "lease_store.h"
-#include "lease_table.h"
 #include "log.h"
 #include "neigh.h"
 #include "privdrop.h"
@@ -27,18 +31,37 @@
 
 #define EXPIRE_INTERVAL_MS 2000
 
-int64_t netbootd_now(void)
+/* Everything the running daemon owns. */
+struct netbootd {
+    uv_loop_t *loop;
+    const char *profile;
+    const char *const *sets;
+    size_t n_sets;
+    struct config *cfg;
+    struct lease_pool *pool;
+    struct lease_store *store;
+    struct hooks *hooks;
+    struct dhcp_io *dhcp;
+    struct tftp_server *tftp;
+    struct ra_io *ra;           /* NULL unless answer-router-solicitations */
+    uv_timer_t expire_timer;
+    uv_signal_t sigint, sigterm, sighup;
+    bool stopping;
+};
+
+/* Wall-clock seconds: the one clock every decision reads. */
+static int64_t wall_now(void)
 {
     return (int64_t)time(NULL);
 }
 
-void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
+static void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
 {
     if (nb->store)
         lease_store_append(nb->store, l);
 }
 
-void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
+static void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
 {
     hooks_emit(nb->hooks, ev);
 }
@@ -47,7 +70,7 @@ static void expired_cb(const struct lease *l, void *ctx)
 {
     struct netbootd *nb = ctx;
     char ip[16], mac[20];
-    struct netboot_event ev = { .kind = EV_EXPIRE, .time = netbootd_now(), .arch = -1 };
+    struct netboot_event ev = { .kind = EV_EXPIRE, .time = wall_now(), .arch = -1 };
     netboot_event_add_lease(&ev, l);
     log_info("lease expired: %s (%s)", log_ipv4(l->ip, ip, sizeof ip),
              log_hwaddr(l->mac, 6, mac, sizeof mac));
@@ -58,7 +81,7 @@ static void expired_cb(const struct lease *l, void *ctx)
 static void expire_timer_cb(uv_timer_t *t)
 {
     struct netbootd *nb = t->data;
-    lease_pool_expire(nb->pool, netbootd_now(), expired_cb, nb);
+    lease_pool_expire(nb->pool, wall_now(), expired_cb, nb);
 }
 
 /* A transfer ended: it becomes the client's boot stage (shown by --leases)
@@ -68,7 +91,7 @@ static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
     struct netbootd *nb = ctx;
     struct lease *l = lease_pool_find_ip(nb->pool, r->client_ip);
     struct netboot_event ev = { .kind = r->ok ? EV_TFTP_DONE : EV_TFTP_FAILED,
-                                .time = netbootd_now(), .ip = r->client_ip, .arch = -1,
+                                .time = wall_now(), .ip = r->client_ip, .arch = -1,
                                 .bytes = r->bytes, .seconds = r->seconds };
     snprintf(ev.file, sizeof ev.file, "%s", r->file ? r->file : "");
     if (l) {
@@ -114,10 +137,32 @@ static int validate(const struct config *cfg, struct privdrop_user *u, struct st
     return err;
 }
 
+/* dhcp_io's view of the daemon (struct dhcp_io_wiring). */
+static void dhcp_lease_changed_cb(const struct lease *l, void *ctx)
+{
+    netbootd_lease_changed(ctx, l);
+}
+
+static void dhcp_event_cb(const struct netboot_event *ev, void *ctx)
+{
+    netbootd_event(ctx, ev);
+}
+
+static void dhcp_when_durable_cb(void (*done)(void *arg, int status), void *arg, void *ctx)
+{
+    struct netbootd *nb = ctx;
+    if (nb->store)
+        lease_store_when_durable(nb->store, done, arg);
+    else
+        done(arg, -ESHUTDOWN);
+}
+
 /* The privileged sockets: DHCP, TFTP, router solicitations. */
 static int start_sockets(struct netbootd *nb, struct config *cfg)
 {
-    int err = dhcp_io_start(nb, &nb->dhcp);
+    const struct dhcp_io_wiring w = { nb->loop, nb->pool, dhcp_lease_changed_cb, dhcp_event_cb,
+                                      dhcp_when_durable_cb, wall_now, nb };
+    int err = dhcp_io_start(&w, cfg, &nb->dhcp);
     if (err < 0)
         return err;
     if (cfg->tftp.enabled) {
@@ -182,7 +227,7 @@ static int start(struct netbootd *nb, struct state_file *leases, struct state_fi
     return err;
 }
 
-int netbootd_start(struct netbootd *nb)
+static int netbootd_start(struct netbootd *nb)
 {
     struct state_file leases = { .dir_fd = -1, .fd = -1 };
     struct state_file evlog = { .dir_fd = -1, .fd = -1 };
@@ -197,7 +242,7 @@ int netbootd_start(struct netbootd *nb)
     return 0;
 }
 
-int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
+static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
 {
     if (strcmp(fresh->leases.file, nb->cfg->leases.file) != 0)
         log_warn("SIGHUP: leases.file changed; it takes effect at the next restart");
@@ -223,7 +268,7 @@ int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
     return 0;
 }
 
-void netbootd_stop(struct netbootd *nb)
+static void netbootd_stop(struct netbootd *nb)
 {
     if (nb->stopping)
         return;
@@ -248,7 +293,7 @@ void netbootd_stop(struct netbootd *nb)
     }
 }
 
-void netbootd_free(struct netbootd *nb)
+static void netbootd_free(struct netbootd *nb)
 {
     dhcp_io_free(nb->dhcp);
     nb->dhcp = NULL;
@@ -258,30 +303,104 @@ void netbootd_free(struct netbootd *nb)
     nb->cfg = NULL;
 }
 
-/* ---- netbootd --leases ---- */
-
-struct collect {
-    struct lease_pool *pool;
-};
-
-static void restore_cb(const struct lease *l, void *ctx)
+static void close_walk_cb(uv_handle_t *handle, void *arg)
 {
-    lease_pool_restore(((struct collect *)ctx)->pool, l);
+    (void)arg;
+    if (!uv_is_closing(handle))
+        uv_close(handle, NULL);
 }
 
-int daemon_print_leases(const struct config *cfg, FILE *out)
+/* After netbootd_stop: close whatever is still open (a second signal forced
+ * the stop, or the start failed half way), let the close callbacks run, and
+ * free the daemon's state and the loop. */
+static void close_loop(struct netbootd *nb)
 {
-    struct collect c = { lease_pool_new(cfg) };
-    struct journal_replay_stats st;
-    if (!c.pool)
-        return -ENOMEM;
-    int err = lease_journal_read(cfg->leases.file, restore_cb, &c, &st);
+    uv_walk(nb->loop, close_walk_cb, NULL);
+    uv_run(nb->loop, UV_RUN_DEFAULT);
+    netbootd_free(nb);
+    uv_loop_close(nb->loop);
+}
+
+static void on_stop_signal(uv_signal_t *sig, int signum)
+{
+    struct netbootd *nb = sig->data;
+    if (nb->stopping) {
+        log_warn("second %s: stopping now", strsignal(signum));
+        uv_stop(nb->loop);
+        return;
+    }
+    log_info("%s: stopping (flushing leases, closing transfers)", strsignal(signum));
+    netbootd_stop(nb);
+}
+
+static void netbootd_reload(struct netbootd *nb);
+
+static void on_reload_signal(uv_signal_t *sig, int signum)
+{
+    (void)signum;
+    netbootd_reload(sig->data);
+}
+
+static void netbootd_reload(struct netbootd *nb)
+{
+    struct config *fresh = NULL;
+    struct config_diag diag = { 0 };
+    int err = config_load_file(nb->profile, nb->sets, nb->n_sets, &fresh, &diag);
+    for (size_t i = 0; i < diag.n_warnings; i++)
+        log_warn("%s", diag.warnings[i]);
+    for (size_t i = 0; i < diag.n_errors; i++)
+        log_error("%s", diag.errors[i]);
     if (err < 0) {
-        fprintf(stderr, "netbootd: %s: %s\n", cfg->leases.file, strerror(-err));
-        lease_pool_free(c.pool);
+        log_error("SIGHUP: %s refused (%zu error%s); the running profile stays in force",
+                  nb->profile, diag.n_errors, diag.n_errors == 1 ? "" : "s");
+        config_diag_free(&diag);
+        return;
+    }
+    config_diag_free(&diag);
+    err = netbootd_apply_config(nb, fresh);
+    if (err < 0) {
+        log_error("SIGHUP: could not apply %s (%s); the running profile stays in force",
+                  nb->profile, strerror(-err));
+        config_free(fresh);
+        return;
+    }
+    log_info("SIGHUP: reloaded %s", nb->profile);
+}
+
+int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, struct config *cfg)
+{
+    struct netbootd nb;
+    int err;
+
+    memset(&nb, 0, sizeof nb);
+    nb.profile = profile;
+    nb.sets = sets;
+    nb.n_sets = n_sets;
+    nb.cfg = cfg;
+    nb.loop = uv_default_loop();
+    signal(SIGPIPE, SIG_IGN);
+
+    err = netbootd_start(&nb);
+    if (err < 0) {
+        /* Whatever did start (lease pool, DHCP socket, half the TFTP
+         * listeners) is closed and freed like on a normal stop. */
+        netbootd_stop(&nb);
+        close_loop(&nb);
         return err;
     }
-    lease_table_print(out, c.pool, netbootd_now());
-    lease_pool_free(c.pool);
+
+    uv_signal_init(nb.loop, &nb.sigint);
+    uv_signal_init(nb.loop, &nb.sigterm);
+    uv_signal_init(nb.loop, &nb.sighup);
+    nb.sigint.data = nb.sigterm.data = nb.sighup.data = &nb;
+    uv_signal_start(&nb.sigint, on_stop_signal, SIGINT);
+    uv_signal_start(&nb.sigterm, on_stop_signal, SIGTERM);
+    uv_signal_start(&nb.sighup, on_reload_signal, SIGHUP);
+
+    log_info("netbootd ready: profile %s", profile);
+    uv_run(nb.loop, UV_RUN_DEFAULT);
+
+    close_loop(&nb);
+    log_info("netbootd stopped");
     return 0;
 }

@@ -16,7 +16,6 @@
 #include "dhcp_server.h"
 #include "dhcp_sock.h"
 #include "dhcp_wire.h"
-#include "lease_store.h"
 #include "log.h"
 #include "netif.h"
 
@@ -29,18 +28,21 @@ struct dhcp_link {
 };
 
 struct dhcp_io {
-    struct netbootd *nb;
+    struct dhcp_io_wiring w;
+    const struct config *cfg;
     struct dhcp_link *links;
     size_t n_links;
     struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines, rl_untrusted;
     unsigned long long n_untrusted;     /* requests dropped for giaddr/ciaddr */
+    /* One datagram at a time on one thread: one buffer, one decoded
+     * message and one decision serve every link. */
     uint8_t rxbuf[DHCP_MAX_MSG + 1];
-    bool rx_busy;
+    struct dhcp_msg msg;
+    struct dhcp_decision decision;
 };
 
 /* A reply held until its lease change is on disk. */
 struct held_reply {
-    struct dhcp_io *io;
     struct dhcp_link *link;
     struct dhcp_dest dest;
     uint8_t chaddr[16];
@@ -112,16 +114,18 @@ static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
     }
 }
 
+static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
+                  const struct dhcp_decision *d);
+
 static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t len,
                             const struct dhcp_sock_from *from)
 {
     struct dhcp_io *io = link->io;
-    struct netbootd *nb = io->nb;
-    static struct dhcp_msg msg;
-    static struct dhcp_decision d;
+    struct dhcp_msg *msg = &io->msg;
+    struct dhcp_decision *d = &io->decision;
     const char *reason;
 
-    int err = dhcp_wire_decode(buf, len, &msg, &reason);
+    int err = dhcp_wire_decode(buf, len, msg, &reason);
     if (err < 0) {
         log_limited(&io->rl_bad, LOG_WARN, "dropped malformed DHCP datagram (%zu bytes) on %s: %s",
                     len, link->nif.name, reason);
@@ -131,42 +135,50 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
         netif_lookup(link->nif.name, &link->nif);   /* the address may have come later */
     struct dhcp_ingress in = { link->nif.ifindex, link->nif.name, link->nif.addr,
                                link->nif.netmask, from->src, from->sport, from->dst };
-    err = dhcp_server_handle(nb->cfg, nb->pool, &msg, &in, netbootd_now(), &d);
+    err = dhcp_server_handle(io->cfg, io->w.pool, msg, &in, io->w.now(), d);
     if (err < 0) {
         log_error("DHCP: %s", strerror(-err));
         return;
     }
-    for (size_t i = 0; i < d.n_changes; i++)
-        netbootd_lease_changed(nb, &d.changes[i]);
-    if (d.log[0])
-        log_info("%s", d.log);
-    for (size_t i = 0; i < d.n_events; i++)
-        netbootd_event(nb, &d.events[i]);
-    if (d.exhausted) {
+    for (size_t i = 0; i < d->n_changes; i++)
+        io->w.lease_changed(&d->changes[i], io->w.ctx);
+    if (d->log[0])
+        log_info("%s", d->log);
+    for (size_t i = 0; i < d->n_events; i++)
+        io->w.event(&d->events[i], io->w.ctx);
+    if (d->exhausted) {
         char net[16];
         log_limited(&io->rl_exhausted, LOG_WARN, "subnet %s/%u: address pool exhausted, no OFFER",
-                    log_ipv4(d.exhausted->network, net, sizeof net), d.exhausted->prefix_len);
+                    log_ipv4(d->exhausted->network, net, sizeof net), d->exhausted->prefix_len);
     }
-    if (d.action == DHCP_ACTION_DROP) {
-        log_drop(link, &msg, &d, from);
+    if (d->action == DHCP_ACTION_DROP) {
+        log_drop(link, msg, d, from);
         return;
     }
-    if (d.action != DHCP_ACTION_REPLY)
-        return;
+    if (d->action == DHCP_ACTION_REPLY)
+        reply(link, msg, d);
+}
+
+/* Encode the decided reply and send it now, or once its lease change is on
+ * disk (an ACK). */
+static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
+                  const struct dhcp_decision *d)
+{
+    struct dhcp_io *io = link->io;
 
     uint8_t out[DHCP_MAX_MSG];
     size_t out_len;
     unsigned dropped;
-    err = dhcp_wire_encode(&d.reply, out, sizeof out, &out_len, &dropped);
+    int err = dhcp_wire_encode(&d->reply, out, sizeof out, &out_len, &dropped);
     if (err < 0) {
         log_error("cannot build reply: %s", strerror(-err));
         return;
     }
     if (dropped)
         log_warn("%u option%s left out of the reply: over the client's %u-byte limit", dropped,
-                 dropped == 1 ? "" : "s", d.reply.max_size);
-    if (!d.durable) {
-        send_reply(link, &d.dest, msg.chaddr, msg.hlen, out, out_len);
+                 dropped == 1 ? "" : "s", d->reply.max_size);
+    if (!d->durable) {
+        send_reply(link, &d->dest, msg->chaddr, msg->hlen, out, out_len);
         return;
     }
     struct held_reply *h = malloc(sizeof *h + out_len);
@@ -174,15 +186,14 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
         log_error("out of memory holding a reply");
         return;
     }
-    h->io = io;
     h->link = link;
-    h->dest = d.dest;
-    memcpy(h->chaddr, msg.chaddr, sizeof h->chaddr);
-    h->hlen = msg.hlen;
-    snprintf(h->log, sizeof h->log, "%s", d.log);
+    h->dest = d->dest;
+    memcpy(h->chaddr, msg->chaddr, sizeof h->chaddr);
+    h->hlen = msg->hlen;
+    snprintf(h->log, sizeof h->log, "%s", d->log);
     h->len = out_len;
     memcpy(h->bytes, out, out_len);
-    lease_store_when_durable(nb->store, held_reply_cb, h);
+    io->w.when_durable(held_reply_cb, h, io->w.ctx);
 }
 
 /* Datagrams read per wakeup before the loop gets a turn (other links, TFTP). */
@@ -238,7 +249,7 @@ static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *nam
         log_error("DHCP: port 67 on %s: %s", name, strerror(-link->fd));
         return link->fd;
     }
-    err = uv_poll_init(io->nb->loop, &link->poll, link->fd);
+    err = uv_poll_init(io->w.loop, &link->poll, link->fd);
     if (err < 0) {
         log_error("DHCP on %s: %s", name, uv_strerror(err));
         close(link->fd);
@@ -257,24 +268,26 @@ static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *nam
     return 0;
 }
 
-int dhcp_io_start(struct netbootd *nb, struct dhcp_io **out)
+int dhcp_io_start(const struct dhcp_io_wiring *w, const struct config *cfg,
+                  struct dhcp_io **out)
 {
     struct dhcp_io *io = calloc(1, sizeof *io);
     if (!io)
         return -ENOMEM;
-    io->nb = nb;
+    io->w = *w;
     io->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     io->rl_exhausted = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 1);
     io->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     io->rl_declines = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 5);
     io->rl_untrusted = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     *out = io;
-    return dhcp_io_reload(io, nb->cfg);
+    return dhcp_io_reload(io, cfg);
 }
 
 
 int dhcp_io_reload(struct dhcp_io *io, const struct config *cfg)
 {
+    io->cfg = cfg;
     /* Sockets are opened only at start: once privileges are dropped (the
      * usual case) no new socket can bind port 67. A reload with the same
      * interfaces refreshes what netif_lookup reports of them (address,

@@ -1,11 +1,13 @@
 /* lease_table.c - see lease_table.h. */
 #include "lease_table.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "arch.h"
+#include "lease_journal.h"
 #include "lease_record.h"
 #include "log.h"
 
@@ -120,4 +122,26 @@ void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
     if (g.n == 0)
         fprintf(out, "(no leases)\n");
     free(g.items);
+}
+
+static void restore_cb(const struct lease *l, void *ctx)
+{
+    lease_pool_restore(ctx, l);
+}
+
+int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
+{
+    struct lease_pool *pool = lease_pool_new(cfg);
+    struct journal_replay_stats st;
+    if (!pool)
+        return -ENOMEM;
+    int err = lease_journal_read(cfg->leases.file, restore_cb, pool, &st);
+    if (err < 0) {
+        fprintf(stderr, "netbootd: %s: %s\n", cfg->leases.file, strerror(-err));
+        lease_pool_free(pool);
+        return err;
+    }
+    lease_table_print(out, pool, now);
+    lease_pool_free(pool);
+    return 0;
 }

@@ -10,6 +10,10 @@
 
 void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now);
 
+/* `netbootd --leases`: replay cfg's lease journal into a fresh pool and
+ * print its table. 0, or -errno (after a message on stderr). */
+int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now);
+
 /* "in 9m", "3m ago", "never" (for infinite leases), into buf. */
 const char *lease_table_when(int64_t t, int64_t now, char *buf, size_t size);
 
