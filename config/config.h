@@ -89,6 +89,8 @@ struct config_tftp {
     uint16_t max_block_size;    /* default 1468 */
     uint16_t max_window_size;   /* default 64 */
     unsigned max_sessions;      /* default 1024 */
+    unsigned max_sessions_per_client;   /* from one address; default 64 */
+    unsigned max_pending_sessions;  /* whose client has acknowledged nothing yet; default 256 */
     unsigned timeout;           /* seconds, default retransmit timeout: 1 */
     unsigned retries;           /* default 5 */
     bool map_backslash;         /* default false */
@@ -155,5 +157,15 @@ void config_print_summary(const struct config *cfg, FILE *out);
 /* Lookups used by the daemon. */
 const struct config_subnet *config_subnet_for(const struct config *cfg, uint32_t addr);
 int config_boot_index(const struct config *cfg, const char *name);
+
+/* Open files netbootd needs at most: each TFTP transfer holds its socket
+ * and its file; each interface its DHCP, TFTP and RA sockets; the reserve
+ * covers the rest (the loop, signals, the lease journal and event log, a
+ * running hook's pipes). RLIMIT_NOFILE must fit it (config_check.c refuses
+ * a max-sessions that cannot; tftp_server_start raises the soft limit). */
+#define CONFIG_FILES_PER_TFTP_SESSION 2
+#define CONFIG_FILES_PER_INTERFACE 4
+#define CONFIG_FILES_RESERVE 64
+unsigned long config_open_files_needed(const struct config *cfg);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,6 +163,29 @@ static void check_boot(struct cfg_ctx *c, const struct ynode *root, int root_fd)
     }
 }
 
+unsigned long config_open_files_needed(const struct config *cfg)
+{
+    unsigned long sessions = cfg->tftp.enabled ? cfg->tftp.max_sessions : 0;
+    return sessions * CONFIG_FILES_PER_TFTP_SESSION +
+           cfg->n_interfaces * CONFIG_FILES_PER_INTERFACE + CONFIG_FILES_RESERVE;
+}
+
+/* max-sessions must fit under RLIMIT_NOFILE's hard limit: the soft limit
+ * is raised at start, the hard one is the administrator's. */
+static void check_open_files(struct cfg_ctx *c, const struct ynode *root)
+{
+    struct rlimit rl;
+    unsigned long need = config_open_files_needed(c->cfg);
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max == RLIM_INFINITY || need <= rl.rlim_max)
+        return;
+    const struct ynode *tftp = ytree_get(root, "tftp");
+    const struct ynode *at = tftp ? ytree_get(tftp, "max-sessions") : NULL;
+    cfg_error(c, at ? at : (tftp ? tftp : root), "tftp.max-sessions",
+              "%u transfers need %lu open files, more than this process may open (RLIMIT_NOFILE "
+              "hard limit %lu): lower tftp.max-sessions or raise the limit (LimitNOFILE= in the "
+              "service, ulimit -Hn)", c->cfg->tftp.max_sessions, need, (unsigned long)rl.rlim_max);
+}
+
 void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root)
 {
     struct config *cfg = c->cfg;
@@ -184,6 +208,8 @@ void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root)
             root_fd = open(cfg->tftp.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
     check_boot(c, root, root_fd);
+    if (cfg->tftp.enabled)
+        check_open_files(c, root);
     if (root_fd >= 0)
         close(root_fd);
 }

@@ -398,7 +398,8 @@ static void load_class(struct cfg_ctx *c, const struct ynode *n, const char *pat
 static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tftp *t)
 {
     static const char *const keys[] = { "enabled", "root", "port", "max-block-size",
-        "max-window-size", "max-sessions", "timeout", "retries", "map-backslash", "busy-poll", NULL };
+        "max-window-size", "max-sessions", "max-sessions-per-client", "max-pending-sessions",
+        "timeout", "retries", "map-backslash", "busy-poll", NULL };
     const struct ynode *x;
     unsigned long v;
     if (!cfg_check_keys(c, n, "tftp", keys))
@@ -418,6 +419,12 @@ static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tf
         t->max_window_size = (uint16_t)v;
     if ((x = ytree_get(n, "max-sessions")) && cfg_uint(c, x, "tftp.max-sessions", 1, 100000, &v))
         t->max_sessions = (unsigned)v;
+    if ((x = ytree_get(n, "max-sessions-per-client")) &&
+        cfg_uint(c, x, "tftp.max-sessions-per-client", 1, 100000, &v))
+        t->max_sessions_per_client = (unsigned)v;
+    if ((x = ytree_get(n, "max-pending-sessions")) &&
+        cfg_uint(c, x, "tftp.max-pending-sessions", 1, 100000, &v))
+        t->max_pending_sessions = (unsigned)v;
     if ((x = ytree_get(n, "timeout")) && cfg_uint(c, x, "tftp.timeout", 1, 255, &v))
         t->timeout = (unsigned)v;
     if ((x = ytree_get(n, "retries")) && cfg_uint(c, x, "tftp.retries", 1, 100, &v))
@@ -473,6 +480,8 @@ static void set_defaults(struct config *cfg)
     cfg->tftp.max_window_size = 64;
     cfg->tftp.busy_poll_us = 50;
     cfg->tftp.max_sessions = 1024;
+    cfg->tftp.max_sessions_per_client = 64;     /* hosts behind a NAT share an address */
+    cfg->tftp.max_pending_sessions = 256;
     cfg->tftp.timeout = 1;
     cfg->tftp.retries = 5;
     cfg->leases.hook_timeout = 10;

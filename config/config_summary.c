@@ -122,9 +122,12 @@ void config_print_summary(const struct config *cfg, FILE *out)
         fputc('\n', out);
     }
     if (cfg->tftp.enabled)
-        fprintf(out, "tftp: root %s, port %u, blksize <= %u, window <= %u, sessions <= %u, busy-poll %u us\n",
+        fprintf(out, "tftp: root %s, port %u, blksize <= %u, window <= %u, sessions <= %u "
+                "(%u per client, %u pending), busy-poll %u us\n",
                 cfg->tftp.root, cfg->tftp.port, cfg->tftp.max_block_size,
-                cfg->tftp.max_window_size, cfg->tftp.max_sessions, cfg->tftp.busy_poll_us);
+                cfg->tftp.max_window_size, cfg->tftp.max_sessions,
+                cfg->tftp.max_sessions_per_client, cfg->tftp.max_pending_sessions,
+                cfg->tftp.busy_poll_us);
     else
         fprintf(out, "tftp: disabled\n");
     fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,

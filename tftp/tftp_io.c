@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tftp_path.h"
+#include "tftp_rlimit.h"
 #include "tftp_server.h"
 
 void tftp_server_maybe_free(struct tftp_server *srv)
@@ -27,6 +28,7 @@ void tftp_server_maybe_free(struct tftp_server *srv)
     free(srv->listeners);
     free(srv->root);
     free(srv->sendbuf);
+    tftp_admit_free(&srv->admit);
     free(srv);
 }
 
@@ -38,10 +40,14 @@ static const char *peer_text(const struct sockaddr_in *sin, char *buf, size_t si
     return buf;
 }
 
-static void send_error(uv_udp_t *udp, const struct sockaddr_in *to, uint16_t code, const char *msg)
+/* An ERROR reply to a request, if the server's bucket allows one now
+ * (tftp_admit.h): the source of a request may be forged. */
+static void send_error(struct tftp_server *srv, uv_udp_t *udp, const struct sockaddr_in *to,
+                       uint16_t code, const char *msg)
 {
     int fd;
-    if (uv_fileno((const uv_handle_t *)udp, &fd) == 0)
+    if (tftp_admit_error_reply(&srv->admit, (int64_t)uv_now(srv->loop)) &&
+        uv_fileno((const uv_handle_t *)udp, &fd) == 0)
         tftp_send_error_fd(fd, to, code, msg);
 }
 
@@ -79,6 +85,36 @@ static void rx_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 
 /* ---- the listener ---- */
 
+/* Past the per-client or pending limit a request is dropped unanswered;
+ * past max-sessions it is refused with "server busy" (tftp_admit.h).
+ * False when it may not start. */
+static bool admit(struct tftp_listener *l, const struct sockaddr_in *peer, const char *shown,
+                  const char *who)
+{
+    struct tftp_server *srv = l->srv;
+    struct tftp_admit *a = &srv->admit;
+    switch (tftp_admit_check(a, ntohl(peer->sin_addr.s_addr))) {
+    case TFTP_ADMIT_OK:
+        return true;
+    case TFTP_ADMIT_BUSY:
+        log_limited(&srv->rl_busy, LOG_WARN, "TFTP %s from %s refused: %u transfers running",
+                    shown, who, a->sessions);
+        send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, "server busy");
+        return false;
+    case TFTP_ADMIT_CLIENT_FULL:
+        log_limited(&srv->rl_client, LOG_WARN, "TFTP %s from %s dropped: %u transfers from that "
+                    "address (tftp.max-sessions-per-client); %llu dropped so far", shown, who,
+                    a->lim.per_client, (unsigned long long)a->refused[TFTP_ADMIT_CLIENT_FULL]);
+        return false;
+    default:
+        log_limited(&srv->rl_pending, LOG_WARN, "TFTP %s from %s dropped: %u transfers wait for "
+                    "their client's first ACK (tftp.max-pending-sessions); %llu dropped so far",
+                    shown, who, a->lim.pending,
+                    (unsigned long long)a->refused[TFTP_ADMIT_PENDING_FULL]);
+        return false;
+    }
+}
+
 static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const struct tftp_request *req)
 {
@@ -89,29 +125,21 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
 
     peer_text(peer, who, sizeof who);
     log_escape(req->filename, req->filename_len, shown, sizeof shown);
-    if (srv->n_xfers >= srv->cfg.max_sessions) {
-        log_limited(&srv->rl_busy, LOG_WARN, "TFTP %s from %s refused: %u transfers running",
-                    shown, who, srv->n_xfers);
-        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, "server busy");
+    if (!admit(l, peer, shown, who))
         return;
-    }
     int err = tftp_path_clean(req->filename, req->filename_len, srv->cfg.map_backslash, rel,
                               sizeof rel);
     int fd = err < 0 ? err : tftp_path_open(srv->root_fd, rel, &size);
-    if (fd < 0) {
-        if (fd == -ENOENT) {
-            log_debug("TFTP %s from %s: not found", shown, who);
-            send_error(&l->udp, peer, TFTP_ERR_NOT_FOUND, "file not found");
-        } else {
-            log_warn("TFTP %s from %s refused: %s", shown, who,
-                     fd == -EACCES ? "outside the root or not a regular file" : strerror(-fd));
-            send_error(&l->udp, peer, TFTP_ERR_ACCESS, "access violation");
-        }
-        return;
+    if (fd == -ENOENT) {
+        log_limited(&srv->rl_req, LOG_DEBUG, "TFTP %s from %s: not found", shown, who);
+        send_error(srv, &l->udp, peer, TFTP_ERR_NOT_FOUND, "file not found");
+    } else if (fd < 0) {
+        log_limited(&srv->rl_req, LOG_WARN, "TFTP %s from %s refused: %s", shown, who,
+                    fd == -EACCES ? "outside the root or not a regular file" : strerror(-fd));
+        send_error(srv, &l->udp, peer, TFTP_ERR_ACCESS, "access violation");
+    } else if (tftp_xfer_start(l, peer, req, fd, size, rel, &why) < 0) {
+        send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, why);
     }
-
-    if (tftp_xfer_start(l, peer, req, fd, size, rel, &why) < 0)
-        send_error(&l->udp, peer, TFTP_ERR_UNDEFINED, why);
 }
 
 static void listener_recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
@@ -140,16 +168,16 @@ static void listener_recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         log_limited(&srv->rl_bad, LOG_WARN, "TFTP: bad request from %s: %s", who, reason);
         if (op == TFTP_ERROR)
             return;     /* never answer an error with an error */
-        send_error(udp, peer, err == -EPROTONOSUPPORT ? TFTP_ERR_ILLEGAL_OP :
-                              err == -ENAMETOOLONG ? TFTP_ERR_ACCESS : TFTP_ERR_ILLEGAL_OP,
+        send_error(srv, udp, peer, err == -ENAMETOOLONG ? TFTP_ERR_ACCESS : TFTP_ERR_ILLEGAL_OP,
                    reason);
         return;
     }
     if (req.opcode == TFTP_WRQ) {
         char shown[3 * TFTP_MAX_FILENAME + 1];
         log_escape(req.filename, req.filename_len, shown, sizeof shown);
-        log_warn("TFTP write of %s from %s refused: read-only server", shown, who);
-        send_error(udp, peer, TFTP_ERR_ACCESS, "read-only server");
+        log_limited(&srv->rl_req, LOG_WARN, "TFTP write of %s from %s refused: read-only server",
+                    shown, who);
+        send_error(srv, udp, peer, TFTP_ERR_ACCESS, "read-only server");
         return;
     }
     start_transfer(l, peer, &req);
@@ -203,6 +231,25 @@ static int open_root(const char *root)
     return fd < 0 ? -errno : fd;
 }
 
+static struct tftp_admit_limits admit_limits(const struct config_tftp *t)
+{
+    return (struct tftp_admit_limits){ t->max_sessions, t->max_sessions_per_client,
+                                       t->max_pending_sessions };
+}
+
+/* Lines a remote sender can trigger are rate-limited: per limiter, at most
+ * `burst` lines per `interval` seconds. */
+static void init_limiters(struct tftp_server *srv)
+{
+    srv->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    srv->rl_busy = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
+    srv->rl_client = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
+    srv->rl_pending = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
+    srv->rl_req = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 50);
+    srv->rl_done = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+    srv->rl_fail = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 50);
+}
+
 int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb cb, void *ctx,
                       struct tftp_server **out)
 {
@@ -218,20 +265,23 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
     srv->cfg.root = NULL;
     srv->report = cb;
     srv->ctx = ctx;
-    srv->rl_bad = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
-    srv->rl_busy = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 3);
+    init_limiters(srv);
+    struct tftp_admit_limits lim = admit_limits(&cfg->tftp);
+    int err = tftp_admit_init(&srv->admit, &lim);
     srv->sendbuf = malloc(sizeof *srv->sendbuf);
     srv->listeners = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1, sizeof *srv->listeners);
     srv->root_fd = srv->root ? open_root(srv->root) : -ENOMEM;
     *out = srv;
-    if (!srv->sendbuf || !srv->listeners || !srv->root)
+    if (err < 0 || !srv->sendbuf || !srv->listeners || !srv->root)
         return -ENOMEM;
+    if ((err = tftp_rlimit_fit(config_open_files_needed(cfg))) < 0)
+        return err;
     if (srv->root_fd < 0) {
         log_error("TFTP root %s: %s", srv->root, strerror(-srv->root_fd));
         return srv->root_fd;
     }
     for (size_t i = 0; i < cfg->n_interfaces; i++) {
-        int err = listener_open(srv, &srv->listeners[srv->n_listeners], cfg->interfaces[i]);
+        err = listener_open(srv, &srv->listeners[srv->n_listeners], cfg->interfaces[i]);
         if (err < 0)
             return err;
         srv->n_listeners++;
@@ -241,6 +291,12 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
 
 int tftp_server_reload(struct tftp_server *srv, const struct config *cfg)
 {
+    struct tftp_admit_limits lim = admit_limits(&cfg->tftp);
+    int err = tftp_rlimit_fit(config_open_files_needed(cfg));
+    if (err < 0 || (err = tftp_admit_set_limits(&srv->admit, &lim)) < 0) {
+        log_error("SIGHUP: TFTP limits: %s (keeping the old ones)", strerror(-err));
+        return err;
+    }
     if (cfg->tftp.port != srv->cfg.port)
         log_warn("SIGHUP: tftp.port changed; it takes effect at the next restart");
     if (strcmp(cfg->tftp.root, srv->root) != 0) {

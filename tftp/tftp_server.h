@@ -12,6 +12,7 @@
 #include "config.h"
 #include "log.h"
 #include "netif.h"
+#include "tftp_admit.h"
 #include "tftp_busy_poll.h"
 #include "tftp_io.h"
 #include "tftp_send.h"
@@ -42,6 +43,7 @@ struct tftp_xfer {
     size_t oack_len;
     uint64_t start_ms;
     bool final_sent;            /* the last block went out at least once */
+    bool pending;               /* counted as pending (tftp_admit) */
     struct tftp_busy_poll_peer rhythm;
     bool finished;
     char file[TFTP_MAX_FILENAME + 1];
@@ -55,7 +57,7 @@ struct tftp_server {
     struct tftp_listener *listeners;
     size_t n_listeners;
     struct tftp_xfer *xfers;
-    unsigned n_xfers;
+    unsigned n_xfers;           /* including those whose handles are closing */
     tftp_report_cb report;
     void *ctx;
     bool stopping;
@@ -64,7 +66,8 @@ struct tftp_server {
     /* Every receive callback consumes its datagram before returning, on
      * the one loop thread: all sockets share one receive buffer. */
     uint8_t rx_buf[TFTP_RX_BUF_BYTES];
-    struct log_ratelimit rl_bad, rl_busy;
+    struct tftp_admit admit;    /* who may start a transfer; ERROR replies */
+    struct log_ratelimit rl_bad, rl_busy, rl_client, rl_pending, rl_req, rl_done, rl_fail;
     uv_idle_t busy_poll;        /* active: the loop polls instead of sleeping */
     struct tftp_busy_poll bp;
 };

@@ -64,6 +64,7 @@ static void take_sample(struct tftp_session *s, int64_t now)
 static void progress(struct tftp_session *s, int64_t now)
 {
     s->retries = 0;
+    s->answered = true;
     if (s->timing && s->acked >= s->timed_block)
         take_sample(s, now);
 }
@@ -194,7 +195,10 @@ void tftp_session_on_timeout(struct tftp_session *s, int64_t now, struct tftp_se
         return;
     /* Timeouts shorter than the configured one are not counted: giving up
      * takes as long as it would with a fixed timeout. */
-    if (s->timeout_ms >= s->base_timeout_ms && ++s->retries > s->max_retries) {
+    unsigned max_retries = s->max_retries;
+    if (!s->answered && max_retries > TFTP_PENDING_RETRIES)
+        max_retries = TFTP_PENDING_RETRIES;
+    if (s->timeout_ms >= s->base_timeout_ms && ++s->retries > max_retries) {
         s->state = TFTP_SESSION_FAILED;
         return;
     }

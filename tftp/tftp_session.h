@@ -43,6 +43,13 @@
  * duplicate block and a doubled timeout. */
 #define TFTP_MIN_TIMEOUT_MS 50
 
+/* Resends for a client that has acknowledged nothing yet (not the OACK,
+ * not the first block): most likely a forged source address whose ACKs
+ * will never come (tftp_admit.h), so it is given up on after a few
+ * seconds; a real client whose first ACK was lost gets these resends. A
+ * transfer that has moved keeps the configured retries. */
+#define TFTP_PENDING_RETRIES 2
+
 enum tftp_session_state {
     TFTP_SESSION_OACK,      /* OACK sent, waiting for ACK 0 */
     TFTP_SESSION_DATA,      /* data flowing */
@@ -67,6 +74,7 @@ struct tftp_session {
     bool measured;          /* srtt_us and rttvar_us hold samples (RFC 6298) */
     uint32_t srtt_us, rttvar_us;
     unsigned retries, max_retries;
+    bool answered;          /* the client has acknowledged something */
     int64_t deadline_ms;    /* when the timeout fires */
     uint64_t retransmitted; /* blocks sent more than once (for logs/bench) */
     unsigned timeouts;      /* resends the timer caused (the rest: gap signals) */

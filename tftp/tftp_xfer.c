@@ -38,6 +38,7 @@ static void xfer_handle_closed(uv_handle_t *h)
     if (x->next)
         x->next->prev = x->prev;
     srv->n_xfers--;
+    tftp_admit_close(&srv->admit, ntohl(x->tx.peer.sin_addr.s_addr), x->pending);
     close(x->tx.sock);  /* only now: libuv watched it until the handle closed */
     tftp_sender_free(&x->tx);
     free(x);
@@ -52,13 +53,17 @@ static bool is_client(const struct tftp_xfer *x, const struct sockaddr_in *a)
 }
 
 /* `error` says why it failed, or, when ok, is an optional note appended to
- * the log line. */
+ * the log line. A transfer whose client never acknowledged anything ends
+ * quietly (a debug line, no report): its source may have been forged, and
+ * it must not turn into events for the hooks. */
 void tftp_xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quiet)
 {
     if (x->finished)
         return;
     x->finished = true;
     struct tftp_server *srv = x->srv;
+    if (!ok && !x->s.answered)
+        quiet = true;
     double secs = (double)(uv_now(srv->loop) - x->start_ms) / 1000.0;
     char ip[16];
     inet_ntop(AF_INET, &x->tx.peer.sin_addr, ip, sizeof ip);
@@ -69,13 +74,13 @@ void tftp_xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quie
             snprintf(resent, sizeof resent, ", %llu blocks resent, %llu after %u timeouts",
                      (unsigned long long)x->s.retransmitted,
                      (unsigned long long)x->s.retransmitted_on_timeout, x->s.timeouts);
-        log_info("TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s%s%s", x->file, ip,
-                 kib >= 10240 ? kib / 1024 : kib, kib >= 10240 ? "MiB" : "KiB", secs,
-                 x->s.blksize, x->s.windowsize, resent, error ? "; " : "", error ? error : "");
-    } else if (!quiet) {
-        log_warn("TFTP %s to %s failed: %s", x->file, ip, error);
+        log_limited(&srv->rl_done, LOG_INFO,
+                    "TFTP sent %s to %s: %.0f %s in %.2f s, blksize %u, window %u%s%s%s", x->file,
+                    ip, kib >= 10240 ? kib / 1024 : kib, kib >= 10240 ? "MiB" : "KiB", secs,
+                    x->s.blksize, x->s.windowsize, resent, error ? "; " : "", error ? error : "");
     } else {
-        log_debug("TFTP %s to %s: %s", x->file, ip, error);
+        log_limited(&srv->rl_fail, quiet ? LOG_DEBUG : LOG_WARN, "TFTP %s to %s %s: %s", x->file,
+                    ip, quiet ? "ended" : "failed", error);
     }
     if (srv->report && !quiet) {
         struct tftp_transfer_report r = {
@@ -120,7 +125,8 @@ static void apply(struct tftp_xfer *x, const struct tftp_send *what)
         return;
     }
     if (x->s.state == TFTP_SESSION_FAILED) {
-        tftp_xfer_finish(x, false, "client stopped answering (retries exhausted)", false);
+        tftp_xfer_finish(x, false, x->s.answered ? "client stopped answering (retries exhausted)"
+                                                 : "client never answered", false);
         return;
     }
     if (what->oack)
@@ -147,13 +153,22 @@ static void arm_timer(struct tftp_xfer *x)
     uv_timer_start(&x->timer, timer_cb, (uint64_t)wait, 0);
 }
 
+/* An ERROR reply to a datagram, if the server's bucket allows one now
+ * (tftp_admit.h): anyone can send to a transfer's port. */
+static void xfer_error(struct tftp_xfer *x, const struct sockaddr_in *to, uint16_t code,
+                       const char *msg)
+{
+    if (tftp_admit_error_reply(&x->srv->admit, (int64_t)uv_now(x->srv->loop)))
+        tftp_send_error_fd(x->tx.sock, to, code, msg);
+}
+
 static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
                         const struct sockaddr_in *from)
 {
     if (!is_client(x, from)) {
         /* RFC 1350 §4: a packet from a wrong TID gets ERROR 5; the transfer
          * itself goes on undisturbed. */
-        tftp_send_error_fd(x->tx.sock, from, TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+        xfer_error(x, from, TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
         return;
     }
     uint16_t op, arg;
@@ -162,6 +177,10 @@ static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
     if (op == TFTP_ACK) {
         struct tftp_send what;
         tftp_session_on_ack(&x->s, arg, (int64_t)uv_now(x->srv->loop), &what);
+        if (x->pending && x->s.answered) {
+            x->pending = false;
+            tftp_admit_answered(&x->srv->admit);
+        }
         apply(x, &what);
     } else if (op == TFTP_ERROR) {
         /* ERROR 8 right after our OACK is a size probe (edk2): not a failure. */
@@ -170,7 +189,7 @@ static void xfer_packet(struct tftp_xfer *x, const uint8_t *pkt, size_t len,
         snprintf(why, sizeof why, "client sent ERROR %u", arg);
         tftp_xfer_finish(x, false, probe ? "size probe ended by the client" : why, probe);
     } else {
-        tftp_send_error_fd(x->tx.sock, from, TFTP_ERR_ILLEGAL_OP, "illegal operation");
+        xfer_error(x, from, TFTP_ERR_ILLEGAL_OP, "illegal operation");
         tftp_xfer_finish(x, false, "client sent an unexpected packet", false);
     }
 }
@@ -350,6 +369,8 @@ int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
         srv->xfers->prev = x;
     srv->xfers = x;
     srv->n_xfers++;
+    tftp_admit_open(&srv->admit, ntohl(peer->sin_addr.s_addr));
+    x->pending = true;
     x->start_ms = uv_now(srv->loop);
     int err = uv_poll_start(&x->poll, UV_READABLE, xfer_readable);
     if (err < 0) {

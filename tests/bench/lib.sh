@@ -72,7 +72,8 @@ SRV_PID=""
 # Each peer is configured as an admin expecting a 200-client storm would:
 # dnsmasq's --tftp-max defaults to 50 concurrent transfers and atftpd's
 # --maxthread to 100, so both are raised above the largest storm (netbootd's
-# tftp.max-sessions default is already higher).
+# tftp.max-sessions default is already higher). All storm clients share one
+# address: netbootd's per-client and pending limits are raised to match.
 start_server() {        # NAME
     local log="$LAB_TMP/$1.log"
     case "$1" in
@@ -80,7 +81,8 @@ start_server() {        # NAME
         SRV_PID=$(lab_bg "$LAB_SRV" "$log" taskset -c $SRV_CPU "$top/netbootd" \
             --profile tests/fixtures/profiles/lab.yaml --set interfaces=[srv0] --set tftp.root="$ROOT" \
             --set leases.file="$LAB_TMP/nb-leases/leases" --set user=root --set subnets[0].range=192.0.2.10-192.0.2.250 \
-            --set subnets[0].lease-time=3600 --set subnets[0].max-lease-time=3600 --log-level warn) ;;
+            --set subnets[0].lease-time=3600 --set subnets[0].max-lease-time=3600 \
+            --set tftp.max-sessions-per-client=1024 --set tftp.max-pending-sessions=1024 --log-level warn) ;;
     tftpd-hpa)
         SRV_PID=$(lab_bg "$LAB_SRV" "$log" taskset -c $SRV_CPU /usr/sbin/in.tftpd --foreground \
             --listen --address 192.0.2.1:69 --user root --secure "$ROOT") ;;

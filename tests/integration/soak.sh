@@ -6,7 +6,10 @@
 NB_LOG_LEVEL=warn
 mkdir -p "$LAB_TMP/tftproot"
 head -c 262144 /dev/urandom > "$LAB_TMP/tftproot/soak.bin"
-start_netbootd --set tftp.retries=2 --set tftp.timeout=1 --set leases.offer-hold=2
+# All clients share one address: the per-client and pending limits are
+# raised to let the soak's parallel transfers through.
+start_netbootd --set tftp.retries=2 --set tftp.timeout=1 --set leases.offer-hold=2 \
+    --set tftp.max-sessions-per-client=1024 --set tftp.max-pending-sessions=1024
 inns ip addr add 192.0.2.2/24 dev cli0
 fds() { ls /proc/"$NB_PID"/fd | wc -l; }
 rss() { awk '/^VmRSS:/ {print $2}' /proc/"$NB_PID"/status; }

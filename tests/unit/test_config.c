@@ -2,6 +2,8 @@
  * class with its exact message and position, --set overrides, and every
  * shipped profile in boot-profiles/. */
 #include <dirent.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -232,6 +234,70 @@ static void test_missing_sections(void **state)
     expect_errors("tftp: { root: /tmp }\n", NULL, 0, want, 2);
 }
 
+/* tftp.max-sessions-per-client and tftp.max-pending-sessions: defaults,
+ * values, range. */
+static void test_tftp_session_limits(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile(BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n", NULL, 0);
+    assert_int_equal(cfg->tftp.max_sessions_per_client, 64);
+    assert_int_equal(cfg->tftp.max_pending_sessions, 256);
+    config_free(cfg);
+    const char *const sets[] = { "tftp.max-sessions-per-client=1024",
+                                 "tftp.max-pending-sessions=1000" };
+    cfg = load_profile(BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n", sets, 2);
+    assert_int_equal(cfg->tftp.max_sessions_per_client, 1024);
+    assert_int_equal(cfg->tftp.max_pending_sessions, 1000);
+    config_free(cfg);
+    const char *want[] = {
+        "pxe.yaml:2:46: tftp.max-sessions-per-client: expected an integer between 1 and 100000, "
+        "not '0'",
+        "pxe.yaml:2:71: tftp.max-pending-sessions: expected an integer between 1 and 100000, "
+        "not 'many'" };
+    expect_errors("interfaces: [tap0]\n"
+                  "tftp: { root: /tmp, max-sessions-per-client: 0, max-pending-sessions: many }\n"
+                  "subnets: [{ subnet: 192.0.2.0/24 }]\n", NULL, 0, want, 2);
+}
+
+/* A max-sessions whose descriptors cannot fit under RLIMIT_NOFILE's hard
+ * limit is refused (run in a child: lowering the hard limit is for good). */
+static void test_tftp_sessions_need_open_files(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl = { 2000, 2000 };
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            _exit(2);
+        /* 1024 sessions x 2 + 1 interface x 4 + 64 = 2116 > 2000. */
+        struct config *cfg = NULL;
+        struct config_diag diag = { 0 };
+        const char yaml[] = BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n";
+        int err = config_load_buffer("pxe.yaml", "/tmp", yaml, strlen(yaml), NULL, 0, &cfg, &diag);
+        const char want[] = "pxe.yaml:2:7: tftp.max-sessions: 1024 transfers need 2116 open files, "
+                            "more than this process may open (RLIMIT_NOFILE hard limit 2000): lower "
+                            "tftp.max-sessions or raise the limit (LimitNOFILE= in the service, "
+                            "ulimit -Hn)";
+        bool refused = err == -EINVAL && diag.n_errors == 1 && strcmp(diag.errors[0], want) == 0;
+        if (!refused)
+            for (size_t i = 0; i < diag.n_errors; i++)
+                fprintf(stderr, "got: %s\n", diag.errors[i]);
+        config_diag_free(&diag);
+        /* 960 sessions fit: 1920 + 4 + 64 = 1988. */
+        const char *const sets[] = { "tftp.max-sessions=960" };
+        err = config_load_buffer("pxe.yaml", "/tmp", yaml, strlen(yaml), sets, 1, &cfg, &diag);
+        bool fits = err == 0 && config_open_files_needed(cfg) == 1988;
+        config_free(cfg);
+        config_diag_free(&diag);
+        _exit(refused && fits ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_set_overrides(void **state)
 {
     (void)state;
@@ -329,6 +395,8 @@ int main(void)
         cmocka_unit_test(test_yaml_syntax_error),
         cmocka_unit_test(test_tftp_root_missing),
         cmocka_unit_test(test_missing_sections),
+        cmocka_unit_test(test_tftp_session_limits),
+        cmocka_unit_test(test_tftp_sessions_need_open_files),
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_warning_missing_boot_file),
