@@ -558,30 +558,24 @@ static void message_pos(const char *msg, const char *name, unsigned *line, unsig
         sscanf(msg + n + 1, "%u:%u", line, col);
 }
 
-static const char *sort_name;
-
-static int by_position(const void *a, const void *b)
+/* Does message a come after message b in file `name`? */
+static bool after(const char *a, const char *b, const char *name)
 {
     unsigned la, ca, lb, cb;
-    message_pos(*(char *const *)a, sort_name, &la, &ca);
-    message_pos(*(char *const *)b, sort_name, &lb, &cb);
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    if (ca != cb)
-        return ca < cb ? -1 : 1;
-    return 0;
+    message_pos(a, name, &la, &ca);
+    message_pos(b, name, &lb, &cb);
+    return la != lb ? la > lb : ca > cb;
 }
 
 /* Report in file order (the loader reads sections in its own order);
  * messages without a position (--set) come first. */
 static void sort_messages(char **list, size_t n, const char *name)
 {
-    sort_name = name;
     /* insertion sort: stable, and lists are short */
     for (size_t i = 1; i < n; i++) {
         char *cur = list[i];
         size_t j = i;
-        while (j > 0 && by_position(&list[j - 1], &cur) > 0) {
+        while (j > 0 && after(list[j - 1], cur, name)) {
             list[j] = list[j - 1];
             j--;
         }
