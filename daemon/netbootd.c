@@ -221,8 +221,9 @@ static int start(struct netbootd *nb, struct state_file *leases, struct state_fi
     if (err == 0)
         err = privdrop_no_new_privs();
     if (err < 0) {
-        state_file_undo(leases);
+        /* The event log first: it may sit in the lease folder this start made. */
         state_file_undo(evlog);
+        state_file_undo(leases);
     }
     return err;
 }

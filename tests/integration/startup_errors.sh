@@ -51,4 +51,33 @@ refused_start "unknown user" "user: nosuchuser: no such user" \
 grep -v '^netbootd:' /etc/passwd > "$LAB_TMP/passwd"
 refused_start "no netbootd user" "useradd --system" unshare -m sh -c \
     'mount --bind "$0" /etc/passwd && exec "$@"' "$LAB_TMP/passwd" "${NB[@]}" --set interfaces=[srv0]
+# A step after the files were made fails: dropping privileges in a user
+# namespace that denies setgroups (root and netbootd mapped, own network
+# namespace with lo). What this start created - the lease folder, the lease
+# file, the event log in that folder - is removed again.
+if id netbootd >/dev/null 2>&1; then
+    NBU=$(id -u netbootd); NBG=$(id -g netbootd)
+    mkfifo "$LAB_TMP/go"
+    unshare --user --net sh -c 'read x < "$0"; ip link set lo up; exec "$@"' "$LAB_TMP/go" \
+        "$(netbootd_bin)" --profile tests/fixtures/profiles/lab.yaml --set interfaces=[lo] \
+        --set tftp.root="$LAB_TMP/root" --set leases.file="$LAB_TMP/state/leases" \
+        --set leases.event-log="$LAB_TMP/state/events" > "$LAB_TMP/out.undo" 2>&1 &
+    upid=$!; lab_track "$upid"
+    wait_for 5 "[ \"\$(readlink /proc/$upid/ns/user)\" != \"\$(readlink /proc/self/ns/user)\" ]" ||
+        fail "no user namespace"
+    map() { /usr/bin/python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY)
+os.write(fd, ("0 0 1\n%s %s 1\n" % (sys.argv[2], sys.argv[2])).encode())' "$@"; }
+    map /proc/$upid/uid_map "$NBU"; echo deny > /proc/$upid/setgroups; map /proc/$upid/gid_map "$NBG"
+    echo go > "$LAB_TMP/go"
+    wait "$upid"; rc=$?
+    [ "$rc" -ne 0 ] || { cat "$LAB_TMP/out.undo"; fail "undo: started"; }
+    grep -q "dropping privileges to netbootd" "$LAB_TMP/out.undo" || { cat "$LAB_TMP/out.undo"; fail "undo: did not get as far as the drop"; }
+    grep -q "created folder $LAB_TMP/state" "$LAB_TMP/out.undo" || { cat "$LAB_TMP/out.undo"; fail "undo: made nothing to undo"; }
+    [ ! -e "$LAB_TMP/state" ] || { ls -laR "$LAB_TMP/state"; fail "undo: the failed start left $LAB_TMP/state"; }
+    if grep -qE "LeakSanitizer|AddressSanitizer|runtime error:" "$LAB_TMP/out.undo"; then
+        grep -A20 -E "LeakSanitizer|AddressSanitizer|runtime error:" "$LAB_TMP/out.undo" | head -40
+        fail "sanitizer report on the failed start (undo)"
+    fi
+    echo "result: privilege drop failed after the files were made: exit $rc, folder, lease file and event log removed"
+fi
 lab_down
