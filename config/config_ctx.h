@@ -9,6 +9,8 @@
 #include "config.h"
 #include "config_tree.h"
 
+#define CFG_PATHLEN 512      /* a key path in messages: subnets[0].options[3] */
+
 struct cfg_ctx {
     const char *name;           /* file name as shown in messages */
     struct config_diag *diag;
@@ -43,6 +45,14 @@ bool cfg_ipv4_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
                    uint32_t **out, size_t *n_out);
 bool cfg_string_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
                      char ***out, size_t *n_out);
+
+/* Sections read by their own files; each reports its own errors. */
+void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                     struct config_subnet *s);                      /* config_subnets.c */
+void cfg_load_host(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                   struct config_host *h);                          /* config_subnets.c */
+void cfg_load_class(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                    struct config_boot_class *b, size_t index);     /* config_boot.c */
 
 /* Option parsing (config_options.c). */
 bool cfg_options(struct cfg_ctx *c, const struct ynode *n, const char *path,
