@@ -238,7 +238,12 @@ long tftp_send_blocks(struct tftp_sender *x, const struct tftp_session *s, uint3
         if (x->gso_blocks && count > 1) {
             done = send_gso(x, s->blksize, count);
             if (done < 0) {
-                log_debug("TFTP: UDP GSO refused (%s), sending block by block", strerror(errno));
+                const char *err = strerror(errno);
+                if (x->rl)
+                    log_limited(x->rl, LOG_DEBUG, "TFTP: UDP GSO refused (%s), sending block "
+                                "by block", err);
+                else
+                    log_debug("TFTP: UDP GSO refused (%s), sending block by block", err);
                 x->gso_blocks = 0;
             }
         }

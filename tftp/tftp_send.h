@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "log.h"
 #include "tftp_netascii.h"
 #include "tftp_session.h"
 
@@ -33,6 +34,7 @@ struct tftp_sender {
     int file_fd;                /* the file, opened beneath the root */
     struct tftp_netascii *ascii;    /* netascii: the conversion's state; NULL for octet */
     struct tftp_send_buf *shared;   /* the server's, shared by its transfers */
+    struct log_ratelimit *rl;       /* the server's, for the sender's log line (or NULL) */
     uint32_t gso_blocks;        /* blocks per UDP GSO send; 0 = sendmmsg */
     uint32_t gso_lead;          /* blocks in the first GSO send of a burst */
     uint8_t *ahead;             /* read-ahead: lock-step blocks, netascii input */

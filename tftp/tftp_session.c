@@ -114,7 +114,8 @@ void tftp_session_start(struct tftp_session *s, uint64_t size, uint16_t blksize,
     s->size = size;
     s->blksize = blksize ? blksize : 512;
     s->windowsize = windowsize ? windowsize : 1;
-    /* A 32-bit block counter covers 4 G blocks: any file we can serve. */
+    /* A 32-bit block counter covers 4 G blocks: the shell refuses a file
+     * of more (tftp_xfer.c). */
     s->last_block = (uint32_t)(size / s->blksize + 1);
     s->base_timeout_ms = s->timeout_ms = timeout_ms ? timeout_ms : 1000;
     s->adaptive = adaptive;

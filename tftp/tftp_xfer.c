@@ -294,13 +294,15 @@ static const char *xfer_negotiate(struct tftp_xfer *x, const struct tftp_listene
         lim.max_windowsize = TFTP_NETASCII_MAX_WINDOW;
     tftp_negotiate(req, &lim, *size, &x->acc);
     x->oack_len = tftp_accepted_any(&x->acc) ? tftp_build_oack(&x->acc, x->oack, sizeof x->oack) : 0;
+    /* Netascii is converted block by block as it is sent: the transfer
+     * runs on an upper bound of the size until the conversion meets the
+     * end. Blocks are counted in 32 bits (tftp_session.h): a file of more
+     * blocks than that (40 GiB in blocks of 8) is refused, not cut short. */
+    uint64_t bound = req->netascii ? tftp_netascii_size_bound(*size) : *size;
+    if (bound / x->acc.blksize_value >= UINT32_MAX)
+        return "file too large for this block size";
     if (!req->netascii)
         return NULL;
-    /* Converted block by block as it is sent: the transfer runs on an
-     * upper bound of the size until the conversion meets the end. */
-    uint64_t bound = tftp_netascii_size_bound(*size);
-    if (bound / x->acc.blksize_value >= UINT32_MAX)
-        return "file too large for netascii mode";
     x->tx.ascii = tftp_netascii_new(*size, x->acc.blksize_value, x->acc.windowsize_value);
     if (!x->tx.ascii)
         return "out of memory";
@@ -346,7 +348,8 @@ int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
         return -ENOMEM;
     }
     x->srv = srv;
-    x->tx = (struct tftp_sender){ .sock = -1, .peer = *peer, .file_fd = fd, .shared = srv->sendbuf };
+    x->tx = (struct tftp_sender){ .sock = -1, .peer = *peer, .file_fd = fd, .shared = srv->sendbuf,
+                                  .rl = &srv->rl_fail };
     snprintf(x->file, sizeof x->file, "%s", rel);
     *why = xfer_negotiate(x, l, req, &size);
     int sock = *why ? -EINVAL : xfer_socket(l);

@@ -5,7 +5,8 @@
 #  - windows sent with UDP GSO, and block by block (sendmmsg) when the kernel
 #    refuses GSO (a route MTU below the link's)
 #  - netascii mode converts LF to CR LF
-#  - a zero-length file is one empty block (tsize 0)
+#  - a zero-length file is one empty block (tsize 0); a file of more blocks
+#    than a 32-bit counter holds is refused
 #  - a large file (past 65535 blocks of 512 bytes: block number rollover)
 #  - WRQ refused, nothing written; traversal and symlink escapes refused
 #  - an edk2-style size probe (OACK then ERROR 8) ends quietly
@@ -18,6 +19,7 @@ head -c $((1468 * 100)) /dev/urandom > "$LAB_TMP/tftproot/exact.bin"   # ends wi
 head -c 40000000 /dev/urandom > "$LAB_TMP/tftproot/big.bin"     # 78125 blocks of 512
 printf 'line one\nline two\n' > "$LAB_TMP/tftproot/text.cfg"
 : > "$LAB_TMP/tftproot/empty.cfg"
+truncate -s 40G "$LAB_TMP/tftproot/huge.bin"      # sparse: 5 G blocks of 8
 echo secret > "$LAB_TMP/outside/secret"
 ln -s ../outside/secret "$LAB_TMP/tftproot/escape"
 ln -s /etc/passwd "$LAB_TMP/tftproot/abs"
@@ -78,6 +80,8 @@ inns timeout 20 curl -s --tftp-no-options -o "$D/empty-curl" tftp://192.0.2.1/em
 [ -f "$D/empty-curl" ] && [ ! -s "$D/empty-curl" ] || fail "curl: empty file not empty"
 inns timeout 10 /usr/bin/python3 tests/tools/tftp_probe.py empty-tsize || fail "empty file with tsize"
 echo "result: zero-length file served as one empty block (tsize 0)"
+inns timeout 10 /usr/bin/python3 tests/tools/tftp_probe.py too-many-blocks || fail "too many blocks"
+echo "result: a file of more than 2^32 blocks refused"
 
 # Refusals: write, escapes, missing files.
 echo data > "$D/up.txt"

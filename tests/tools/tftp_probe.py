@@ -16,6 +16,10 @@
   tftp_probe.py slow-window
       read sub/medium.bin with blksize 1468 and windowsize 16, 3 ms before
       each window's ACK.
+  tftp_probe.py too-many-blocks
+      RRQ huge.bin (a sparse 40 GiB file) with blksize 8: more blocks than
+      a 32-bit counter holds, refused with an ERROR, not cut short; with
+      the default blksize it starts (DATA block 1).
 
 Each exits non-zero (an assertion or a socket timeout) when the server
 does not answer as it should.
@@ -101,8 +105,20 @@ def slow_window():
     assert got == 3000000, got
 
 
+def too_many_blocks():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+    s.sendto(b"\0\x01huge.bin\0octet\0blksize\x008\0", SERVER)
+    data, _ = s.recvfrom(2048)
+    assert data[:4] == b"\0\x05\0\0" and b"too large" in data, data
+    s.sendto(b"\0\x01huge.bin\0octet\0", SERVER)
+    data, peer = s.recvfrom(2048)
+    assert data[:4] == b"\0\x03\0\x01", data[:4]
+    s.sendto(b"\0\x05\0\0done\0", peer)
+
+
 CHECKS = {"empty-tsize": empty_tsize, "size-probe": size_probe, "wrong-tid": wrong_tid,
-          "slow-lockstep": slow_lockstep, "slow-window": slow_window}
+          "slow-lockstep": slow_lockstep, "slow-window": slow_window,
+          "too-many-blocks": too_many_blocks}
 
 
 def main():
