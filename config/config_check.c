@@ -10,12 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "config_ctx.h"
-
-static void ip_text(uint32_t ip, char *out, size_t size)
-{
-    snprintf(out, size, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
 
 /* The node of `key` inside list item `index` of `section`, for positions. */
 static const struct ynode *node_at(const struct ynode *root, const char *section, size_t index,
@@ -40,11 +36,11 @@ static void check_subnets(struct cfg_ctx *c, const struct ynode *root)
     char path[128], a[16], b[16], net[16];
     for (size_t i = 0; i < cfg->n_subnets; i++) {
         const struct config_subnet *s = &cfg->subnets[i];
-        ip_text(s->network, net, sizeof net);
+        log_ipv4(s->network, net, sizeof net);
         if (s->range_start || s->range_end) {
             snprintf(path, sizeof path, "subnets[%zu].range", i);
-            ip_text(s->range_start, a, sizeof a);
-            ip_text(s->range_end, b, sizeof b);
+            log_ipv4(s->range_start, a, sizeof a);
+            log_ipv4(s->range_end, b, sizeof b);
             if (s->range_start > s->range_end)
                 cfg_error(c, node_at(root, "subnets", i, "range"), path,
                           "start %s is after end %s", a, b);
@@ -58,7 +54,7 @@ static void check_subnets(struct cfg_ctx *c, const struct ynode *root)
         }
         for (size_t r = 0; r < s->n_routers; r++)
             if (!in_subnet(s, s->routers[r])) {
-                ip_text(s->routers[r], a, sizeof a);
+                log_ipv4(s->routers[r], a, sizeof a);
                 snprintf(path, sizeof path, "subnets[%zu].router", i);
                 cfg_error(c, node_at(root, "subnets", i, "router"), path,
                           "router %s is not inside subnet %s/%u", a, net, s->prefix_len);
@@ -88,31 +84,33 @@ static void check_subnets(struct cfg_ctx *c, const struct ynode *root)
 static void check_hosts(struct cfg_ctx *c, const struct ynode *root)
 {
     struct config *cfg = c->cfg;
-    char path[128], a[16];
+    char path[128], a[16], mac[20];
     for (size_t i = 0; i < cfg->n_hosts; i++) {
         struct config_host *h = &cfg->hosts[i];
         if (h->ip) {
-            bool inside = false;
-            for (size_t k = 0; k < cfg->n_subnets; k++)
-                inside |= in_subnet(&cfg->subnets[k], h->ip);
-            if (!inside) {
-                ip_text(h->ip, a, sizeof a);
-                snprintf(path, sizeof path, "hosts[%zu].ip", i);
+            const struct config_subnet *in = NULL;
+            for (size_t k = 0; k < cfg->n_subnets && !in; k++)
+                if (in_subnet(&cfg->subnets[k], h->ip))
+                    in = &cfg->subnets[k];
+            log_ipv4(h->ip, a, sizeof a);
+            snprintf(path, sizeof path, "hosts[%zu].ip", i);
+            if (!in)
                 cfg_error(c, node_at(root, "hosts", i, "ip"), path,
                           "%s is not inside any subnet", a);
-            }
+            else if (in->prefix_len < 31 && (h->ip == in->network || h->ip == (in->network | ~in->netmask)))
+                cfg_error(c, node_at(root, "hosts", i, "ip"), path,
+                          "%s is the network or broadcast address of its subnet", a);
         }
         for (size_t j = 0; j < i; j++) {
             const struct config_host *o = &cfg->hosts[j];
             if (memcmp(h->mac, o->mac, 6) == 0) {
                 snprintf(path, sizeof path, "hosts[%zu].mac", i);
                 cfg_error(c, node_at(root, "hosts", i, "mac"), path,
-                          "%02x:%02x:%02x:%02x:%02x:%02x is already reserved by hosts[%zu] (line %u)",
-                          h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4], h->mac[5],
-                          j, o->pos.line);
+                          "%s is already reserved by hosts[%zu] (line %u)",
+                          log_hwaddr(h->mac, 6, mac, sizeof mac), j, o->pos.line);
             }
             if (h->ip && h->ip == o->ip) {
-                ip_text(h->ip, a, sizeof a);
+                log_ipv4(h->ip, a, sizeof a);
                 snprintf(path, sizeof path, "hosts[%zu].ip", i);
                 cfg_error(c, node_at(root, "hosts", i, "ip"), path,
                           "%s is already reserved by hosts[%zu] (line %u)", a, j, o->pos.line);

@@ -2,13 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "arch.h"
 #include "config.h"
 
 static const char *ip(uint32_t a, char *buf)
 {
-    sprintf(buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-    return buf;
+    return log_ipv4(a, buf, 16);
 }
 
 static void print_ip_list(FILE *out, const uint32_t *list, size_t n)
@@ -37,23 +37,16 @@ static void print_option_value(FILE *out, const struct config_option *o)
     }
 }
 
-void config_print_summary(const struct config *cfg, FILE *out)
+static void print_subnets(const struct config *cfg, FILE *out)
 {
-    char a[16], b[16];
-    fprintf(out, "profile %s: OK\n", cfg->path);
-    fprintf(out, "interfaces: ");
-    for (size_t i = 0; i < cfg->n_interfaces; i++)
-        fprintf(out, "%s%s", i ? ", " : "", cfg->interfaces[i]);
-    fputc('\n', out);
-
+    char a[16], b[16], c[16];
     for (size_t i = 0; i < cfg->n_subnets; i++) {
         const struct config_subnet *s = &cfg->subnets[i];
         unsigned long pool = s->range_end >= s->range_start && (s->range_start || s->range_end)
                                  ? (unsigned long)(s->range_end - s->range_start) + 1 : 0;
         fprintf(out, "subnet %s/%u: pool %s-%s (%lu addresses), lease %us (max %us)%s\n",
-                ip(s->network, a), s->prefix_len, ip(s->range_start, b),
-                ip(s->range_end, (char[16]){ 0 }), pool, s->lease_time, s->max_lease_time,
-                s->bootp ? ", BOOTP on" : "");
+                ip(s->network, a), s->prefix_len, ip(s->range_start, b), ip(s->range_end, c), pool,
+                s->lease_time, s->max_lease_time, s->bootp ? ", BOOTP on" : "");
         fprintf(out, "    router ");
         print_ip_list(out, s->routers, s->n_routers);
         fprintf(out, "; dns ");
@@ -65,62 +58,78 @@ void config_print_summary(const struct config *cfg, FILE *out)
         fixed += cfg->hosts[i].ip != 0;
     fprintf(out, "hosts: %zu reservation%s (%zu with a fixed address)\n", cfg->n_hosts,
             cfg->n_hosts == 1 ? "" : "s", fixed);
+}
 
+/* " arch=bios(0),efi-x64(7) vendor-class=PXEClient* ..." or " (any client)" */
+static void print_match(const struct config_boot_class *c, FILE *out)
+{
+    if (c->n_arch) {
+        fprintf(out, " arch=");
+        for (size_t k = 0; k < c->n_arch; k++) {
+            const char *n = arch_name(c->arch[k]);
+            if (n)
+                fprintf(out, "%s%s(%u)", k ? "," : "", n, c->arch[k]);
+            else
+                fprintf(out, "%s%u", k ? "," : "", c->arch[k]);
+        }
+    }
+    if (c->n_vendor_class) {
+        fprintf(out, " vendor-class=");
+        for (size_t k = 0; k < c->n_vendor_class; k++)
+            fprintf(out, "%s%s*", k ? "," : "", c->vendor_class[k]);
+    }
+    if (c->n_user_class) {
+        fprintf(out, " user-class=");
+        for (size_t k = 0; k < c->n_user_class; k++)
+            fprintf(out, "%s%s", k ? "," : "", c->user_class[k]);
+    }
+    if (c->n_mac) {
+        fprintf(out, " mac=");
+        for (size_t k = 0; k < c->n_mac; k++) {
+            for (size_t m = 0; m < c->mac[k].len; m++)
+                fprintf(out, "%s%02x", m ? ":" : (k ? "," : ""), c->mac[k].bytes[m]);
+            if (c->mac[k].len < 6)
+                fputs(":*", out);
+        }
+    }
+    if (!c->n_arch && !c->n_vendor_class && !c->n_user_class && !c->n_mac)
+        fprintf(out, " (any client)");
+}
+
+static void print_options(FILE *out, const char *indent, const struct config_option *opts,
+                          size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        fprintf(out, "%soption %u%s = ", indent, opts[k].code, opts[k].force ? " (forced)" : "");
+        print_option_value(out, &opts[k]);
+        fputc('\n', out);
+    }
+}
+
+static void print_boot_classes(const struct config *cfg, FILE *out)
+{
+    char a[16];
     fprintf(out, "boot classes (first match wins):\n");
     for (size_t i = 0; i < cfg->n_boot; i++) {
         const struct config_boot_class *c = &cfg->boot[i];
         fprintf(out, "  %zu. %-10s match", i + 1, c->name ? c->name : "?");
-        bool any = false;
-        if (c->n_arch) {
-            fprintf(out, " arch=");
-            for (size_t k = 0; k < c->n_arch; k++) {
-                const char *n = arch_name(c->arch[k]);
-                if (n)
-                    fprintf(out, "%s%s(%u)", k ? "," : "", n, c->arch[k]);
-                else
-                    fprintf(out, "%s%u", k ? "," : "", c->arch[k]);
-            }
-            any = true;
-        }
-        if (c->n_vendor_class) {
-            fprintf(out, " vendor-class=");
-            for (size_t k = 0; k < c->n_vendor_class; k++)
-                fprintf(out, "%s%s*", k ? "," : "", c->vendor_class[k]);
-            any = true;
-        }
-        if (c->n_user_class) {
-            fprintf(out, " user-class=");
-            for (size_t k = 0; k < c->n_user_class; k++)
-                fprintf(out, "%s%s", k ? "," : "", c->user_class[k]);
-            any = true;
-        }
-        if (c->n_mac) {
-            fprintf(out, " mac=");
-            for (size_t k = 0; k < c->n_mac; k++) {
-                for (size_t m = 0; m < c->mac[k].len; m++)
-                    fprintf(out, "%s%02x", m ? ":" : (k ? "," : ""), c->mac[k].bytes[m]);
-                if (c->mac[k].len < 6)
-                    fputs(":*", out);
-            }
-            any = true;
-        }
-        if (!any)
-            fprintf(out, " (any client)");
+        print_match(c, out);
         fprintf(out, "\n     file %s, next-server %s\n", c->filename ? c->filename : "-",
                 c->next_server ? ip(c->next_server, a) : "(interface address)");
-        for (size_t k = 0; k < c->n_options; k++) {
-            fprintf(out, "     option %u%s = ", c->options[k].code,
-                    c->options[k].force ? " (forced)" : "");
-            print_option_value(out, &c->options[k]);
-            fputc('\n', out);
-        }
+        print_options(out, "     ", c->options, c->n_options);
     }
-    for (size_t k = 0; k < cfg->n_options; k++) {
-        fprintf(out, "option %u%s = ", cfg->options[k].code,
-                cfg->options[k].force ? " (forced)" : "");
-        print_option_value(out, &cfg->options[k]);
-        fputc('\n', out);
-    }
+}
+
+void config_print_summary(const struct config *cfg, FILE *out)
+{
+    fprintf(out, "profile %s: OK\n", cfg->path);
+    fprintf(out, "interfaces: ");
+    for (size_t i = 0; i < cfg->n_interfaces; i++)
+        fprintf(out, "%s%s", i ? ", " : "", cfg->interfaces[i]);
+    fputc('\n', out);
+    print_subnets(cfg, out);
+    print_boot_classes(cfg, out);
+    print_options(out, "", cfg->options, cfg->n_options);
     if (cfg->tftp.enabled)
         fprintf(out, "tftp: root %s, port %u, blksize <= %u, window <= %u, sessions <= %u "
                 "(%u per client, %u pending), busy-poll %u us\n",

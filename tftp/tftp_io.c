@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "tftp_path.h"
 #include "tftp_rlimit.h"
 #include "tftp_server.h"
@@ -35,8 +36,8 @@ void tftp_server_maybe_free(struct tftp_server *srv)
 static const char *peer_text(const struct sockaddr_in *sin, char *buf, size_t size)
 {
     char ip[16];
-    inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof ip);
-    snprintf(buf, size, "%s:%u", ip, ntohs(sin->sin_port));
+    snprintf(buf, size, "%s:%u", log_ipv4(ntohl(sin->sin_addr.s_addr), ip, sizeof ip),
+             ntohs(sin->sin_port));
     return buf;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "tftp_netascii.h"
 #include "tftp_server.h"
 
@@ -66,7 +67,7 @@ void tftp_xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quie
         quiet = true;
     double secs = (double)(uv_now(srv->loop) - x->start_ms) / 1000.0;
     char ip[16];
-    inet_ntop(AF_INET, &x->tx.peer.sin_addr, ip, sizeof ip);
+    log_ipv4(ntohl(x->tx.peer.sin_addr.s_addr), ip, sizeof ip);
     if (ok) {
         double kib = (double)x->s.size / 1024.0;
         char resent[80] = "";

@@ -175,7 +175,8 @@ static void test_semantics(void **state)
         "pxe.yaml:10:37: hosts[1].ip: 192.0.2.5 is already reserved by hosts[0] (line 9)",
         "pxe.yaml:11:37: hosts[2].ip: 203.0.113.9 is not inside any subnet",
         "pxe.yaml:11:56: hosts[2].boot: no boot class is named 'nope'",
-        "pxe.yaml:14:11: boot[1].name: class name 'a' is already used by boot[0] (line 13)",
+        "pxe.yaml:12:37: hosts[3].ip: 192.0.2.255 is the network or broadcast address of its subnet",
+        "pxe.yaml:15:11: boot[1].name: class name 'a' is already used by boot[0] (line 14)",
     };
     expect_errors("interfaces: [tap0]\ntftp: { root: /tmp }\nsubnets:\n"
                   "  - subnet: 192.0.2.0/24\n"
@@ -186,9 +187,10 @@ static void test_semantics(void **state)
                   "  - { mac: \"52:54:00:00:00:01\", ip: 192.0.2.5 }\n"
                   "  - { mac: \"52:54:00:00:00:01\", ip: 192.0.2.5 }\n"
                   "  - { mac: \"52:54:00:00:00:02\", ip: 203.0.113.9, boot: nope }\n"
+                  "  - { mac: \"52:54:00:00:00:03\", ip: 192.0.2.255 }\n"
                   "boot:\n"
                   "  - name: a\n"
-                  "  - name: a\n", NULL, 0, want_semantic, 7);
+                  "  - name: a\n", NULL, 0, want_semantic, 8);
 }
 
 static void test_arch_and_options(void **state)
