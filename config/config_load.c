@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "arch.h"
 #include "config_ctx.h"
+#include "ports.h"
 
 static char *resolve_path(const struct config *cfg, const char *p)
 {
@@ -107,7 +108,7 @@ static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_
 static void set_defaults(struct config *cfg)
 {
     cfg->tftp.enabled = true;
-    cfg->tftp.port = 69;
+    cfg->tftp.port = PORT_TFTP;
     cfg->tftp.max_block_size = 1468;
     cfg->tftp.max_window_size = 64;
     cfg->tftp.busy_poll_us = 50;

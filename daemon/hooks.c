@@ -15,6 +15,9 @@
 #include "log.h"
 #include "state_files.h"
 
+/* How long a hook has between SIGTERM and SIGKILL. */
+#define HOOK_KILL_GRACE_MS 2000
+
 struct hooks {
     uv_loop_t *loop;
     char *command;
@@ -224,7 +227,7 @@ static void timeout_cb(uv_timer_t *timer)
         log_warn("hook still running after %u s: sending SIGTERM", h->timeout_s);
         kill_group(h, SIGTERM);
         h->kill_stage = 1;
-        uv_timer_start(&h->timer, timeout_cb, 2000, 0);
+        uv_timer_start(&h->timer, timeout_cb, HOOK_KILL_GRACE_MS, 0);
     } else {
         log_warn("hook ignored SIGTERM: sending SIGKILL");
         kill_group(h, SIGKILL);
@@ -345,11 +348,11 @@ void hooks_stop(struct hooks *h)
                  h->count == 1 ? "" : "s");
     h->count = 0;
     if (h->running) {
-        /* SIGTERM now, SIGKILL in 2 s if it ignores that (timeout_cb);
-         * exit_cb closes the timer once the hook is gone. */
+        /* SIGTERM now, SIGKILL after the grace period if it ignores that
+         * (timeout_cb); exit_cb closes the timer once the hook is gone. */
         kill_group(h, SIGTERM);
         h->kill_stage = 1;
-        uv_timer_start(&h->timer, timeout_cb, 2000, 0);
+        uv_timer_start(&h->timer, timeout_cb, HOOK_KILL_GRACE_MS, 0);
         return;
     }
     uv_close((uv_handle_t *)&h->timer, handle_closed);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define IPV4_BROADCAST 0xffffffffu  /* 255.255.255.255, host order */
+
 /* Dotted IPv4 ("192.0.2.1", each part 0-255, no leading junk or trailing
  * text) into a host-order address. */
 bool parse_ipv4_text(const char *s, uint32_t *out);

@@ -18,6 +18,7 @@
 #include "dhcp_wire.h"
 #include "log.h"
 #include "netif.h"
+#include "ports.h"
 
 struct dhcp_link {
     uv_poll_t poll;             /* readable: recvmsg (IP_PKTINFO), not uv_udp */
@@ -65,7 +66,7 @@ static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest,
         if (err < 0) {
             log_limited(&io->rl_send, LOG_DEBUG, "ARP entry for %s: %s; broadcasting instead",
                         link->nif.name, strerror(-err));
-            ip = 0xffffffffu;
+            ip = IPV4_BROADCAST;
         }
     }
     err = dhcp_sock_send(link->fd, ip, dest->port, buf, len);
@@ -244,9 +245,9 @@ static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *nam
     }
     if (!link->nif.addr)
         log_warn("interface %s has no IPv4 address yet; DHCP answers wait for one", name);
-    link->fd = dhcp_sock_open(name, 67);
+    link->fd = dhcp_sock_open(name, PORT_DHCP_SERVER);
     if (link->fd < 0) {
-        log_error("DHCP: port 67 on %s: %s", name, strerror(-link->fd));
+        log_error("DHCP: port %d on %s: %s", PORT_DHCP_SERVER, name, strerror(-link->fd));
         return link->fd;
     }
     err = uv_poll_init(io->w.loop, &link->poll, link->fd);

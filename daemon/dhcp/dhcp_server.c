@@ -10,8 +10,8 @@
 #include "dhcp_classify.h"
 #include "dhcp_reply_opts.h"
 #include "log.h"
+#include "ports.h"
 
-#define LEASE_INFINITE 0x7fffffffffffLL
 
 /* Everything about the asking client the handlers need. */
 struct client_ctx {
@@ -31,20 +31,20 @@ struct client_ctx {
 void dhcp_reply_dest(const struct dhcp_msg *req, const struct dhcp_reply *rep,
                      struct dhcp_dest *out)
 {
-    out->port = 68;
+    out->port = PORT_DHCP_CLIENT;
     if (req->giaddr) {
         out->kind = DHCP_DEST_RELAY;        /* §4.1: to the relay, server port */
         out->ip = req->giaddr;
-        out->port = 67;
+        out->port = PORT_DHCP_SERVER;
     } else if (rep->msg_type == DHCPNAK) {
         out->kind = DHCP_DEST_BROADCAST;    /* §4.1: NAKs are broadcast */
-        out->ip = 0xffffffffu;
+        out->ip = IPV4_BROADCAST;
     } else if (req->ciaddr) {
         out->kind = DHCP_DEST_CIADDR;
         out->ip = req->ciaddr;
     } else if ((req->flags & DHCP_FLAG_BROADCAST) || !rep->yiaddr) {
         out->kind = DHCP_DEST_BROADCAST;
-        out->ip = 0xffffffffu;
+        out->ip = IPV4_BROADCAST;
     } else {
         out->kind = DHCP_DEST_CHADDR;       /* unicast to a client without ARP yet */
         out->ip = rep->yiaddr;
@@ -97,7 +97,7 @@ static const char *untrusted(const struct config *cfg, const struct dhcp_msg *m,
     if (m->giaddr) {
         if (!sent_to_us(cfg, in))
             return "giaddr in a broadcast (relays unicast to the server)";
-        if (in->sport != 67)
+        if (in->sport != PORT_DHCP_SERVER)
             return "giaddr from a port other than 67";
         if (cfg->n_relays && !listed_relay(cfg, in->src))
             return "giaddr from a source not listed in relays";
@@ -275,7 +275,7 @@ static int ack(struct dhcp_decision *d, struct client_ctx *c, uint32_t ip, bool 
     struct lease *prev = lease_pool_find_ip(c->pool, ip);
     bool renew = prev && prev->state == LEASE_BOUND && prev->ip == ip &&
                  memcmp(prev->mac, c->who.mac, 6) == 0;
-    int64_t expires = infinite ? LEASE_INFINITE : c->now + (int64_t)secs;
+    int64_t expires = infinite ? LEASE_EXPIRES_NEVER : c->now + (int64_t)secs;
     struct lease *l = lease_pool_bind(c->pool, ip, &c->who, LEASE_BOUND, expires, c->now);
     if (!l)
         return -ENOMEM;

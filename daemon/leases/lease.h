@@ -65,6 +65,9 @@ enum netboot_event_kind {
 /* "commit", "renew", ... as used in NETBOOTD_EVENT and the JSON log. */
 const char *netboot_event_name(enum netboot_event_kind kind);
 
+/* `expires` of a lease that never ends (BOOTP, infinite lease time). */
+#define LEASE_EXPIRES_NEVER 0x7fffffffffffLL
+
 struct netboot_event {
     enum netboot_event_kind kind;
     int64_t time;

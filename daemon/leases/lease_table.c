@@ -51,7 +51,7 @@ static void span(int64_t secs, char *buf, size_t size)
 const char *lease_table_when(int64_t t, int64_t now, char *buf, size_t size)
 {
     char s[32];
-    if (t > now + 100LL * 365 * 86400)
+    if (t >= LEASE_EXPIRES_NEVER)
         snprintf(buf, size, "never");
     else if (t >= now) {
         span(t - now, s, sizeof s);
