@@ -19,6 +19,7 @@
 #include "tftp_path.h"
 #include "tftp_rlimit.h"
 #include "tftp_server.h"
+#include "udp_sock.h"
 
 void tftp_server_maybe_free(struct tftp_server *srv)
 {
@@ -193,23 +194,17 @@ static void listener_closed_cb(uv_handle_t *h)
 
 static int listener_open(struct tftp_server *srv, struct tftp_listener *l, const char *ifname)
 {
-    int one = 1, err;
+    int err;
     l->srv = srv;
     if ((err = netif_lookup(ifname, &l->nif)) < 0) {
         log_error("TFTP: interface %s: %s", ifname, strerror(-err));
         return err;
     }
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(srv->cfg.port) };
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0 ||
-        bind(fd, (struct sockaddr *)&any, sizeof any) < 0) {
-        err = -errno;
-        log_error("TFTP: port %u on %s: %s", srv->cfg.port, ifname, strerror(-err));
-        close(fd);
-        return err;
+    const struct udp_sock_opts opts = { 0 };
+    int fd = udp_sock_bind(ifname, srv->cfg.port, &opts);
+    if (fd < 0) {
+        log_error("TFTP: port %u on %s: %s", srv->cfg.port, ifname, strerror(-fd));
+        return fd;
     }
     uv_udp_init(srv->loop, &l->udp);
     l->udp.data = l;

@@ -19,32 +19,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "udp_sock.h"
+
 int dhcp_sock_open(const char *ifname, uint16_t port)
 {
-    int one = 1;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) < 0 ||
-        setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) < 0)
-        goto fail;
-    if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-                             (socklen_t)strlen(ifname) + 1) < 0)
-        goto fail;
     /* A burst of clients (a rack powering on) must not overflow the queue. */
-    int rcvbuf = 4 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
-                               .sin_addr = { htonl(INADDR_ANY) } };
-    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
-        goto fail;
-    return fd;
-fail:;
-    int err = -errno;
-    close(fd);
-    return err;
+    const struct udp_sock_opts opts = { .broadcast = true, .pktinfo = true, .rcvbuf = 4 << 20 };
+    return udp_sock_bind(ifname, port, &opts);
 }
 
 int dhcp_sock_set_arp(int fd, const char *ifname, uint32_t ip, const uint8_t *hw, size_t hlen)
