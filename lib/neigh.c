@@ -3,11 +3,13 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "addr.h"
 
+#define NEIGH_TABLE_MAX (64 << 10)   /* bytes of /proc/net/arp read */
 #define ATF_COM 0x02        /* entry complete: the hardware address is known */
 
 /* One line "192.0.2.2  0x1  0x2  aa:bb:cc:dd:ee:ff  *  srv0" for `ip`. */
@@ -42,20 +44,28 @@ bool neigh_parse_mac(const char *text, uint32_t ip, uint8_t mac[6])
 
 bool neigh_lookup_mac(uint32_t ip, uint8_t mac[6])
 {
-    /* procfs: no disk I/O. A table bigger than this buffer is cut at a line
-     * (the client may be missed; nothing else goes wrong). */
-    static char buf[64 << 10];
-    int fd = open("/proc/net/arp", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    /* procfs: no disk I/O. A table bigger than the buffer is cut at a line
+     * (the client may be missed; nothing else goes wrong). Only transfers
+     * by clients without a lease from us get here. */
+    const size_t size = NEIGH_TABLE_MAX;
+    char *buf = malloc(size);
+    if (!buf)
         return false;
+    int fd = open("/proc/net/arp", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        free(buf);
+        return false;
+    }
     size_t len = 0;
     ssize_t n;
-    while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+    while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
         len += (size_t)n;
     close(fd);
     buf[len] = '\0';
     char *last_nl = strrchr(buf, '\n');
-    if (len == sizeof buf - 1 && last_nl)
+    if (len == size - 1 && last_nl)
         last_nl[1] = '\0';                  /* drop a line cut in half */
-    return neigh_parse_mac(buf, ip, mac);
+    bool found = neigh_parse_mac(buf, ip, mac);
+    free(buf);
+    return found;
 }
