@@ -2,7 +2,8 @@
 # TFTP resource limits, against the release build (ASan's quarantine and
 # shadow memory would hide how much the daemon really keeps):
 #  - 100 netascii transfers of an 8 MiB file held open grow the daemon's
-#    RSS by less than 16 MiB (netascii is converted block by block)
+#    RSS by less than 16 MiB (netascii is converted block by block), and
+#    their requests, all at once, do not hold up DHCP answers
 #  - 700 spoofed RRQs from one address, a victim that drops the replies,
 #    hold at most tftp.max-sessions-per-client (64) sessions: a second
 #    client's transfer, DHCP and its hook go on, the descriptor count stays
@@ -32,6 +33,11 @@ n=${NETASCII_SESSIONS:-100}
 if [ "$n" -gt 0 ]; then
     start_netbootd --set tftp.max-sessions-per-client=1024
     rss0=$(status_kib VmRSS)
+    # DHCP answers timed every 20 ms meanwhile (its own client address).
+    inns timeout 30 /usr/bin/python3 tests/tools/dhcp_latency.py --iface cli0 --seconds 4 \
+        > "$LAB_TMP/latency.out" 2>&1 &
+    lat=$!; lab_track "$lat"
+    sleep 1
     # Each transfer takes two blocks and then holds still, as a slow or
     # spoofed client would; the daemon's memory is read while all are open.
     inns timeout 60 /usr/bin/python3 tests/tools/tftp_hold.py --file big.txt --mode netascii \
@@ -40,8 +46,12 @@ if [ "$n" -gt 0 ]; then
     wait_log "$LAB_TMP/hold.out" '^held' 40 || { cat "$LAB_TMP/hold.out"; fail "netascii sessions did not start"; }
     rss1=$(status_kib VmRSS); hwm=$(status_kib VmHWM)
     wait "$hold" || fail "netascii sessions: $(cat "$LAB_TMP/hold.out")"
+    wait "$lat" || fail "no DHCP answers: $(cat "$LAB_TMP/latency.out")"
     echo "measured: $n netascii sessions of an 8 MiB file: RSS $rss0 -> $rss1 KiB (peak $hwm KiB), growth $(((rss1 - rss0) / 1024)) MiB"
+    echo "measured: DHCP answers meanwhile: $(cat "$LAB_TMP/latency.out")"
     [ $((hwm - rss0)) -lt 16384 ] || fail "RSS grew by $((hwm - rss0)) KiB for $n netascii sessions"
+    max_ms=$(sed -n 's/^max_ms=\([0-9]*\).*/\1/p' "$LAB_TMP/latency.out")
+    [ -n "$max_ms" ] && [ "$max_ms" -lt 300 ] || fail "DHCP held up by the netascii requests: $(cat "$LAB_TMP/latency.out")"
     head -c 300000 "$LAB_TMP/tftproot/big.txt" > "$LAB_TMP/tftproot/part.txt"
     inns timeout 30 tftp 192.0.2.1 -m netascii -c get part.txt "$LAB_TMP/part.got"
     cmp -s "$LAB_TMP/part.got" "$LAB_TMP/tftproot/part.txt" || fail "netascii round trip differs"
