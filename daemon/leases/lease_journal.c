@@ -46,37 +46,14 @@ void journal_buf_free(struct journal_buf *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Replay from an open fd; returns the length of the good prefix to keep
- * (everything up to the end of the last complete line). */
-static int replay_fd(int fd, const char *path, void (*cb)(const struct lease *l, void *ctx),
-                     void *ctx, struct journal_replay_stats *stats, off_t *good_len)
+int lease_journal_replay_buf(const char *buf, size_t len, const char *path,
+                             void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                             struct journal_replay_stats *stats)
 {
     struct journal_replay_stats st = { 0 };
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            cap = cap ? cap * 2 : 262144;
-            char *grown = realloc(buf, cap);
-            if (!grown) {
-                free(buf);
-                return -ENOMEM;
-            }
-            buf = grown;
-        }
-        ssize_t n = pread(fd, buf + len, cap - len, (off_t)len);
-        if (n < 0) {
-            int err = -errno;
-            free(buf);
-            return err;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
     size_t pos = 0, line_no = 0;
     while (pos < len) {
-        char *nl = memchr(buf + pos, '\n', len - pos);
+        const char *nl = memchr(buf + pos, '\n', len - pos);
         line_no++;
         if (!nl) {
             st.torn_bytes = len - pos;
@@ -96,7 +73,58 @@ static int replay_fd(int fd, const char *path, void (*cb)(const struct lease *l,
         }
         pos += line_len + 1;
     }
+    if (stats)
+        *stats = st;
+    return 0;
+}
+
+/* The whole file, read into a buffer of exactly its length. */
+static int read_all(int fd, char **out, size_t *out_len)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 262144;
+            char *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                return -ENOMEM;
+            }
+            buf = grown;
+        }
+        ssize_t n = pread(fd, buf + len, cap - len, (off_t)len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = -errno;
+            free(buf);
+            return err;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* Replay from an open fd; good_len is the length of the good prefix to keep
+ * (everything up to the end of the last complete line). */
+static int replay_fd(int fd, const char *path, void (*cb)(const struct lease *l, void *ctx),
+                     void *ctx, struct journal_replay_stats *stats, off_t *good_len)
+{
+    struct journal_replay_stats st;
+    char *buf = NULL;
+    size_t len = 0;
+    int err = read_all(fd, &buf, &len);
+    if (err < 0)
+        return err;
+    err = lease_journal_replay_buf(buf, len, path, cb, ctx, &st);
     free(buf);
+    if (err < 0)
+        return err;
     if (good_len)
         *good_len = (off_t)(len - st.torn_bytes);
     if (stats)

@@ -51,6 +51,12 @@ void lease_journal_close(struct lease_journal *j);
 int lease_journal_read(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
                        struct journal_replay_stats *stats);
 
+/* Replay the lines of buf[0..len) (no NUL needed after it) through cb;
+ * path names the file in warnings. The pure core of open and read. */
+int lease_journal_replay_buf(const char *buf, size_t len, const char *path,
+                             void (*cb)(const struct lease *l, void *ctx), void *ctx,
+                             struct journal_replay_stats *stats);
+
 /* Loop thread: add a record to the open batch. */
 int lease_journal_append(struct lease_journal *j, const struct lease *l);
 /* Loop thread: take the open batch (empty buffer if nothing was appended). */

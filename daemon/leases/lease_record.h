@@ -5,8 +5,10 @@
  *         stage=tftp-done stage-time=1789999430 file=efi64/syslinux.efi crc=1a2b3c4d
  *
  * (one line in the file). Values escape space, '%', '=' and non-printable
- * bytes as %XX. The CRC-32 of everything before " crc=" lets replay tell a
- * torn or corrupted line from a good one. */
+ * bytes as %XX; "-" is an empty value (a text of just "-" is written %2D).
+ * The CRC-32 of everything before " crc=" lets replay tell a torn or
+ * corrupted line from a good one. The parser reads only the (line, len) it
+ * is given: a line in the middle of the file buffer has no NUL after it. */
 #ifndef NETBOOTD_LEASE_RECORD_H
 #define NETBOOTD_LEASE_RECORD_H
 

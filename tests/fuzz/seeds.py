@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """seeds.py OUTDIR - write the fuzz seed corpora (generated, so nothing
-binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config."""
-import os, shutil, struct, sys, glob
+binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config, OUTDIR/lease."""
+import os, shutil, struct, sys, glob, zlib
 
 def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=b"\0" * 4, flags=0):
     hdr = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 0, 0x1234, 0, flags, ciaddr, b"\0" * 4,
@@ -11,7 +11,7 @@ def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=
 
 out = sys.argv[1]
 top = os.path.dirname(os.path.abspath(__file__)) + "/../.."
-for d in ("dhcp", "tftp", "config"):
+for d in ("dhcp", "tftp", "config", "lease"):
     os.makedirs(os.path.join(out, d), exist_ok=True)
 prl = bytes([55, 17, 1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17])
 seeds = {
@@ -42,3 +42,22 @@ for name, data in tftp.items():
     open(os.path.join(out, "tftp", name), "wb").write(data)
 for f in glob.glob(top + "/boot-profiles/*.yaml") + glob.glob(top + "/tests/fixtures/profiles/*.yaml"):
     shutil.copy(f, os.path.join(out, "config", os.path.basename(f)))
+
+def lease(fields):
+    line = "lease " + fields
+    return "%s crc=%08x\n" % (line, zlib.crc32(line.encode()))
+
+full = lease("ip=192.0.2.101 mac=52:54:00:12:34:56 cid=01525400123456 state=bound expires=1790000000 "
+             "updated=1789999400 arch=7 class=uefi64 host=node%2042%25%3D%01 stage=tftp-done "
+             "stage-time=1789999430 file=efi64/syslinux.efi")
+leases = {
+    "one": full,
+    "minimal": lease("ip=192.0.2.7 mac=02:00:00:00:00:07 state=released"),
+    "dash-host": lease("ip=192.0.2.8 mac=02:00:00:00:00:08 cid=- state=expired host=%2D class=- file=-"),
+    "extremes": lease("ip=255.255.255.255 mac=ff:ff:ff:ff:ff:ff state=declined expires=-9223372036854775808 "
+                      "updated=9223372036854775807 arch=-1 stage=tftp-failed unknown-key=x"),
+    "journal": full + lease("ip=192.0.2.7 mac=02:00:00:00:00:07 state=free") + "garbage line\n" + full[:40],
+}
+leases["fields"] = full[len("lease "):full.index(" crc=")]
+for name, text in leases.items():
+    open(os.path.join(out, "lease", name), "wb").write(text.encode())
