@@ -32,6 +32,16 @@ struct config_option {
     struct config_pos pos;
 };
 
+/* Issue #23: `mode: proxy` hands out no addresses, only boot information
+ * to PXE clients next to another DHCP server (PXE 2.1 proxyDHCP);
+ * `clients:` says whom a subnet answers at all. */
+enum config_subnet_mode { CONFIG_MODE_FULL = 0, CONFIG_MODE_PROXY };
+enum config_clients {
+    CONFIG_CLIENTS_ALL = 0,     /* everyone (full mode only) */
+    CONFIG_CLIENTS_PXE,         /* PXE/HTTP boot firmware and iPXE only */
+    CONFIG_CLIENTS_KNOWN,       /* `hosts:` entries only */
+};
+
 struct config_subnet {
     uint32_t network;       /* host order, masked */
     uint32_t netmask;
@@ -45,6 +55,8 @@ struct config_subnet {
     uint32_t max_lease_time;/* seconds; default 86400, >= lease_time */
     uint32_t min_lease_time;/* seconds; default 120, <= lease_time: floor for option 51 */
     bool bootp;             /* answer BOOTP (no option 53) clients */
+    enum config_subnet_mode mode;   /* default full */
+    enum config_clients clients;    /* default all (full), pxe (proxy) */
     struct config_option *options; size_t n_options;  /* subnet-wide extras */
     struct config_pos pos;
 };

@@ -81,6 +81,52 @@ static void check_subnets(struct cfg_ctx *c, const struct ynode *root)
     }
 }
 
+/* Could this class answer a PXE client: does it give a boot file, and
+ * does its vendor-class (if any) fit PXEClient or HTTPClient? */
+static bool class_fits_pxe(const struct config_boot_class *b)
+{
+    static const char *const pxe[] = { "PXEClient", "HTTPClient" };
+    if (!b->filename)
+        return false;
+    if (!b->n_vendor_class)
+        return true;
+    for (size_t i = 0; i < b->n_vendor_class; i++)
+        for (size_t k = 0; k < 2; k++)
+            if (strncmp(pxe[k], b->vendor_class[i], strlen(b->vendor_class[i])) == 0 ||
+                strncmp(pxe[k], b->vendor_class[i], strlen(pxe[k])) == 0)
+                return true;
+    return false;
+}
+
+/* A proxy subnet only ever sends boot information: without a class that
+ * gives a PXE client a boot file it answers nobody. A reservation's
+ * address there is never handed out. */
+static void check_proxy(struct cfg_ctx *c, const struct ynode *root)
+{
+    const struct config *cfg = c->cfg;
+    char path[128], a[16];
+    bool any = false;
+    for (size_t i = 0; i < cfg->n_boot && !any; i++)
+        any = class_fits_pxe(&cfg->boot[i]);
+    for (size_t i = 0; i < cfg->n_subnets; i++) {
+        const struct config_subnet *s = &cfg->subnets[i];
+        if (s->mode != CONFIG_MODE_PROXY)
+            continue;
+        snprintf(path, sizeof path, "subnets[%zu].mode", i);
+        if (!any)
+            cfg_warning(c, node_at(root, "subnets", i, "mode"), path, "proxy subnet %s/%u: no "
+                        "boot class gives a PXE client a boot file, so no client is answered",
+                        log_ipv4(s->network, a, sizeof a), s->prefix_len);
+        for (size_t h = 0; h < cfg->n_hosts; h++)
+            if (cfg->hosts[h].ip && in_subnet(s, cfg->hosts[h].ip)) {
+                snprintf(path, sizeof path, "hosts[%zu].ip", h);
+                cfg_warning(c, node_at(root, "hosts", h, "ip"), path, "%s is in proxy subnet "
+                            "subnets[%zu]: the other DHCP server gives the address, not netbootd",
+                            log_ipv4(cfg->hosts[h].ip, a, sizeof a), i);
+            }
+    }
+}
+
 static void check_hosts(struct cfg_ctx *c, const struct ynode *root)
 {
     struct config *cfg = c->cfg;
@@ -191,6 +237,7 @@ void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root)
 
     check_subnets(c, root);
     check_hosts(c, root);
+    check_proxy(c, root);
     if (cfg->tftp.enabled) {
         const struct ynode *tftp = ytree_get(root, "tftp");
         const struct ynode *at = tftp ? ytree_get(tftp, "root") : NULL;

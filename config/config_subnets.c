@@ -119,11 +119,59 @@ static void load_lease_times(struct cfg_ctx *c, const struct ynode *n, const cha
     }
 }
 
+/* One word out of `words` (NULL-terminated): its index, or -1 after an error. */
+static int load_word(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                     const char *const *words, const char *expected)
+{
+    const char *text;
+    if (!cfg_scalar(c, n, path, &text))
+        return -1;
+    for (int i = 0; words[i]; i++)
+        if (strcmp(text, words[i]) == 0)
+            return i;
+    cfg_error(c, n, path, "expected %s, not '%s'", expected, text);
+    return -1;
+}
+
+/* `mode: full | proxy` and `clients: all | pxe | known`. A proxy subnet
+ * (issue #23) hands out no address: a `range` there is a mistake, and it
+ * answers PXE clients only, so `clients: all` cannot apply. */
+static void load_mode(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                      struct config_subnet *s)
+{
+    static const char *const modes[] = { "full", "proxy", NULL };
+    static const char *const clients[] = { "all", "pxe", "known", NULL };
+    char sub[CFG_PATHLEN];
+    const struct ynode *x;
+    int v;
+    if ((x = ytree_get(n, "mode"))) {
+        snprintf(sub, sizeof sub, "%s.mode", path);
+        if ((v = load_word(c, x, sub, modes, "full or proxy")) >= 0)
+            s->mode = (enum config_subnet_mode)v;
+    }
+    if (s->mode == CONFIG_MODE_PROXY)
+        s->clients = CONFIG_CLIENTS_PXE;
+    if ((x = ytree_get(n, "clients"))) {
+        snprintf(sub, sizeof sub, "%s.clients", path);
+        v = load_word(c, x, sub, clients, "all, pxe or known");
+        if (v == CONFIG_CLIENTS_ALL && s->mode == CONFIG_MODE_PROXY)
+            cfg_error(c, x, sub, "a proxy subnet answers PXE clients only (pxe or known)");
+        else if (v >= 0)
+            s->clients = (enum config_clients)v;
+    }
+    if (s->mode == CONFIG_MODE_PROXY && (x = ytree_get(n, "range"))) {
+        snprintf(sub, sizeof sub, "%s.range", path);
+        cfg_error(c, x, sub, "a proxy subnet leases no addresses (the other DHCP server does): "
+                  "remove the range or set mode: full");
+    }
+}
+
 void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
                      struct config_subnet *s)
 {
-    static const char *const keys[] = { "subnet", "range", "router", "routers", "dns",
-        "domain", "lease-time", "max-lease-time", "min-lease-time", "bootp", "options", NULL };
+    static const char *const keys[] = { "subnet", "mode", "clients", "range", "router",
+        "routers", "dns", "domain", "lease-time", "max-lease-time", "min-lease-time", "bootp",
+        "options", NULL };
     char sub[CFG_PATHLEN];
 
     s->pos.line = n->line;
@@ -140,7 +188,8 @@ void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
         cfg_error(c, n, path, "expected `subnet: ADDRESS/PREFIX` (e.g. 192.0.2.0/24)");
     else
         load_subnet_prefix(c, x, sub, s);
-    if ((x = ytree_get(n, "range"))) {
+    load_mode(c, n, path, s);
+    if ((x = ytree_get(n, "range")) && s->mode == CONFIG_MODE_FULL) {
         snprintf(sub, sizeof sub, "%s.range", path);
         load_subnet_range(c, x, sub, s);
     }

@@ -37,15 +37,31 @@ static void print_option_value(FILE *out, const struct config_option *o)
     }
 }
 
+static const char *clients_name(enum config_clients c)
+{
+    switch (c) {
+    case CONFIG_CLIENTS_PXE:   return "PXE/HTTP boot and iPXE clients only";
+    case CONFIG_CLIENTS_KNOWN: return "hosts: entries only";
+    case CONFIG_CLIENTS_ALL:   break;
+    }
+    return "all clients";
+}
+
 static void print_subnets(const struct config *cfg, FILE *out)
 {
     char a[16], b[16], c[16];
     for (size_t i = 0; i < cfg->n_subnets; i++) {
         const struct config_subnet *s = &cfg->subnets[i];
+        if (s->mode == CONFIG_MODE_PROXY) {
+            fprintf(out, "subnet %s/%u: proxy (boot information only, no addresses), "
+                    "answers %s\n", ip(s->network, a), s->prefix_len, clients_name(s->clients));
+            continue;
+        }
         unsigned long pool = s->range_end >= s->range_start && (s->range_start || s->range_end)
                                  ? (unsigned long)(s->range_end - s->range_start) + 1 : 0;
-        fprintf(out, "subnet %s/%u: pool %s-%s (%lu addresses), lease %us (max %us)%s\n",
-                ip(s->network, a), s->prefix_len, ip(s->range_start, b), ip(s->range_end, c), pool,
+        fprintf(out, "subnet %s/%u: full, answers %s; pool %s-%s (%lu addresses), "
+                "lease %us (max %us)%s\n", ip(s->network, a), s->prefix_len,
+                clients_name(s->clients), ip(s->range_start, b), ip(s->range_end, c), pool,
                 s->lease_time, s->max_lease_time, s->bootp ? ", BOOTP on" : "");
         fprintf(out, "    router ");
         print_ip_list(out, s->routers, s->n_routers);

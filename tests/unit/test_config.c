@@ -355,6 +355,68 @@ static void test_warning_missing_boot_file(void **state)
     config_free(cfg);
 }
 
+/* Issue #23: mode and clients, their defaults, and the proxy mistakes. */
+static void test_proxy_mode(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile(BASE "subnets:\n"
+                                      "  - subnet: 192.0.2.0/24\n"
+                                      "    mode: proxy\n"
+                                      "  - subnet: 198.51.100.0/24\n"
+                                      "    clients: known\n"
+                                      "  - subnet: 198.18.0.0/24\n"
+                                      "boot: [{ name: x, match: { vendor-class: PXE }, filename: f }]\n",
+                                      NULL, 0);
+    assert_int_equal(cfg->subnets[0].mode, CONFIG_MODE_PROXY);
+    assert_int_equal(cfg->subnets[0].clients, CONFIG_CLIENTS_PXE);   /* implied */
+    assert_int_equal(cfg->subnets[1].mode, CONFIG_MODE_FULL);
+    assert_int_equal(cfg->subnets[1].clients, CONFIG_CLIENTS_KNOWN);
+    assert_int_equal(cfg->subnets[2].mode, CONFIG_MODE_FULL);
+    assert_int_equal(cfg->subnets[2].clients, CONFIG_CLIENTS_ALL);
+    config_free(cfg);
+
+    const char *want[] = {
+        "pxe.yaml:5:11: subnets[0].mode: expected full or proxy, not 'half'",
+        "pxe.yaml:6:14: subnets[0].clients: expected all, pxe or known, not 'some'",
+        "pxe.yaml:9:12: subnets[1].range: a proxy subnet leases no addresses (the other DHCP "
+        "server does): remove the range or set mode: full",
+        "pxe.yaml:10:14: subnets[1].clients: a proxy subnet answers PXE clients only (pxe or known)",
+    };
+    expect_errors(BASE "subnets:\n"
+                  "  - subnet: 192.0.2.0/24\n"
+                  "    mode: half\n"
+                  "    clients: some\n"
+                  "  - subnet: 198.51.100.0/24\n"
+                  "    mode: proxy\n"
+                  "    range: 198.51.100.10-198.51.100.20\n"
+                  "    clients: all\n", NULL, 0, want, 4);
+}
+
+/* A proxy subnet whose classes give no PXE client a boot file answers
+ * nobody; a reservation's address there is never handed out. */
+static void test_proxy_warnings(void **state)
+{
+    (void)state;
+    struct config *cfg = NULL;
+    struct config_diag diag = { 0 };
+    const char *yaml = BASE "subnets: [{ subnet: 192.0.2.0/24, mode: proxy }]\n"
+                       "hosts: [{ mac: \"52:54:00:00:00:01\", ip: 192.0.2.9 }]\n"
+                       "boot: [{ name: x, match: { vendor-class: MSFT }, filename: f }]\n";
+    assert_int_equal(config_load_buffer("pxe.yaml", "/tmp", yaml, strlen(yaml), NULL, 0, &cfg,
+                                        &diag), 0);
+    for (size_t i = 0; i < diag.n_warnings; i++)
+        print_message("got: %s\n", diag.warnings[i]);
+    assert_int_equal(diag.n_warnings, 3);   /* and f is missing under /tmp */
+    assert_string_equal(diag.warnings[0], "pxe.yaml:3:41: warning: subnets[0].mode: proxy subnet "
+                        "192.0.2.0/24: no boot class gives a PXE client a boot file, so no "
+                        "client is answered");
+    assert_string_equal(diag.warnings[1], "pxe.yaml:4:41: warning: hosts[0].ip: 192.0.2.9 is in "
+                        "proxy subnet subnets[0]: the other DHCP server gives the address, not "
+                        "netbootd");
+    config_diag_free(&diag);
+    config_free(cfg);
+}
+
 /* Every profile we ship loads (against an empty TFTP root). */
 static void test_shipped_profiles(void **state)
 {
@@ -402,6 +464,8 @@ int main(void)
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_warning_missing_boot_file),
+        cmocka_unit_test(test_proxy_mode),
+        cmocka_unit_test(test_proxy_warnings),
         cmocka_unit_test(test_shipped_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
