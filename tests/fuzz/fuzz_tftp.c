@@ -1,14 +1,74 @@
 /* fuzz_tftp.c - TFTP request parsing, negotiation and path clean-up, then
- * the rest of the input as a script of ACKs and timeouts for a session. */
+ * the rest of the input as a script of ACKs and timeouts for a session,
+ * and as a file sent in netascii block by block (with resends), which must
+ * equal its whole-file conversion. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tftp_netascii.h"
 #include "tftp_path.h"
 #include "tftp_session.h"
 #include "tftp_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct input {
+    const uint8_t *data;
+    size_t len;
+};
+
+/* The file's bytes, at most 7 at a time (the converter must cope with
+ * short reads). */
+static ssize_t read_input(void *ctx, uint64_t off, const uint8_t **data)
+{
+    const struct input *in = ctx;
+    if (off >= in->len)
+        return 0;
+    *data = in->data + off;
+    return in->len - off < 7 ? (ssize_t)(in->len - off) : 7;
+}
+
+/* The input as a netascii file: blksize and window from its first bytes,
+ * then each window resent from a point the input picks, as a client's
+ * gap signals would. Every block must match the whole-file conversion. */
+static void netascii_stream(const uint8_t *data, size_t size)
+{
+    if (size < 3)
+        return;
+    uint16_t blk = (uint16_t)(8 + data[0] % 64);
+    uint16_t win = (uint16_t)(1 + data[1] % 8);
+    struct input in = { data, size };
+    uint8_t *ref = malloc(2 * size + 1), *out = malloc((size_t)blk * win);
+    size_t ref_len = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (data[i] == '\n' || data[i] == '\r') {
+            ref[ref_len++] = '\r';
+            ref[ref_len++] = data[i] == '\n' ? '\n' : '\0';
+        } else {
+            ref[ref_len++] = data[i];
+        }
+    }
+    struct tftp_netascii *na = tftp_netascii_new(size, blk, win);
+    uint32_t acked = 0;
+    for (size_t step = 2; na && step < 4 * size + 8; step++) {
+        size_t bytes;
+        long made = tftp_netascii_blocks(na, acked + 1, win, read_input, &in, out, &bytes);
+        if (made < 1 || made > win || (uint64_t)acked * blk + bytes > ref_len ||
+            memcmp(out, ref + (size_t)acked * blk, bytes) != 0)
+            abort();
+        uint32_t top = acked + (uint32_t)made;
+        if (na->ended && top == na->size / blk + 1) {
+            if (na->size != ref_len)
+                abort();
+            break;
+        }
+        acked += 1 + data[step % size] % (uint32_t)made;     /* within what was sent */
+    }
+    free(na);
+    free(ref);
+    free(out);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
             }
     }
+    netascii_stream(data, size);
     /* Session script: 2 bytes per event; high bit of the first = timeout. */
     if (size < 6)
         return 0;
