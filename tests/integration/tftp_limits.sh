@@ -10,7 +10,8 @@
 #    bounded, the log lines about it are rate-limited, and the sessions that
 #    were never answered end quietly (no event) within seconds
 #  - spoofed RRQs from 150 addresses hold at most tftp.max-pending-sessions
-#  - a tftp.max-sessions that cannot fit under RLIMIT_NOFILE is refused
+#  - started with a soft RLIMIT_NOFILE of 1024, the daemon raises it to fit
+#    tftp.max-sessions; one that cannot fit under the hard limit is refused
 # NETBOOTD_BIN=path tests another release build; NETASCII_SESSIONS=0 skips
 # the netascii part (for a build without tftp.max-sessions-per-client).
 . "$(dirname "$0")/../lib/prologue.sh"
@@ -72,7 +73,12 @@ EVENTS="$LAB_TMP/events"
 printf '#!/bin/sh\necho "$NETBOOTD_EVENT $NETBOOTD_IP $NETBOOTD_MAC" >> %s\n' "$EVENTS" > "$LAB_TMP/hook.sh"
 chmod +x "$LAB_TMP/hook.sh"
 : > "$LAB_TMP/netbootd.log"
+# The usual soft limit of open files: 1024 transfers need more (2 each).
+ulimit -Sn 1024
 start_netbootd --set leases.on-event="$LAB_TMP/hook.sh"
+soft=$(awk '/^Max open files/ { print $4 }' /proc/"$NB_PID"/limits)
+echo "measured: soft RLIMIT_NOFILE 1024 at start, $soft in the daemon"
+[ "$soft" -ge $((1024 * 2 + 4 + 64)) ] || fail "soft RLIMIT_NOFILE not raised: $soft"
 fd0=$(fds)
 inns timeout 30 /usr/bin/python3 tests/tools/tftp_spoof.py --src 192.0.2.66 --count 700 \
     --file medium.bin || fail "spoofing failed"
