@@ -247,9 +247,15 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
 {
     if (strcmp(fresh->leases.file, nb->cfg->leases.file) != 0)
         log_warn("SIGHUP: leases.file changed; it takes effect at the next restart");
+    /* Everything that can fail comes first: a failed reload changes nothing. */
+    char *leases_file = strdup(nb->cfg->leases.file);
+    if (!leases_file)
+        return -ENOMEM;
     int err = lease_pool_reconfigure(nb->pool, fresh);
-    if (err < 0)
+    if (err < 0) {
+        free(leases_file);
         return err;
+    }
     dhcp_io_reload(nb->dhcp, fresh);
     hooks_reload(nb->hooks, &fresh->leases);
     if (nb->tftp && fresh->tftp.enabled)
@@ -263,7 +269,7 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
         log_warn("SIGHUP: answer-router-solicitations takes effect at the next restart");
     /* Keep the old leases.file path: the journal stays where it is. */
     free(fresh->leases.file);
-    fresh->leases.file = strdup(nb->cfg->leases.file);
+    fresh->leases.file = leases_file;
     config_free(nb->cfg);
     nb->cfg = fresh;
     return 0;

@@ -78,8 +78,9 @@ static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest,
 static void held_reply_cb(void *arg, int status)
 {
     struct held_reply *h = arg;
-    if (status < 0)
-        log_error("reply not sent (lease not durable): %s", h->log);
+    if (status < 0)     /* one per held ACK while the journal is failing: limited */
+        log_limited(&h->link->io->rl_send, LOG_ERROR, "reply not sent (lease not on disk: %s): %s",
+                    strerror(-status), h->log);
     else if (h->link->open)
         send_reply(h->link, &h->dest, h->chaddr, h->hlen, h->bytes, h->len);
     free(h);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,27 @@ struct lease_journal {
     int fd;
     struct journal_buf open;    /* batch being filled on the loop thread */
     size_t records;             /* records in the file (for compaction) */
+    off_t good_end;             /* end of the last batch known to be on disk */
+    bool broken;                /* a sync failed: only a rewrite may continue */
+    const struct lease_journal_ops *ops;
 };
+
+static ssize_t sys_write(int fd, const void *buf, size_t len)
+{
+    return write(fd, buf, len);
+}
+
+const struct lease_journal_ops lease_journal_sys_ops = { sys_write, fdatasync, fsync, ftruncate };
+
+void lease_journal_set_ops(struct lease_journal *j, const struct lease_journal_ops *ops)
+{
+    j->ops = ops ? ops : &lease_journal_sys_ops;
+}
+
+bool lease_journal_broken(const struct lease_journal *j)
+{
+    return j->broken;
+}
 
 int journal_buf_add(struct journal_buf *b, const struct lease *l)
 {
@@ -160,6 +181,7 @@ int lease_journal_open_fd(int dir_fd, int fd, const char *path,
         return -ENOMEM;
     j->fd = fd;
     j->dir_fd = dir_fd;
+    j->ops = &lease_journal_sys_ops;
     j->path = strdup(path);
     j->name = strdup(slash ? slash + 1 : path);
     if (!j->path || !j->name) {
@@ -180,7 +202,8 @@ int lease_journal_open_fd(int dir_fd, int fd, const char *path,
         err = -errno;
         goto fail;
     }
-    if (lseek(j->fd, 0, SEEK_END) < 0) {
+    j->good_end = lseek(j->fd, 0, SEEK_END);
+    if (j->good_end < 0) {
         err = -errno;
         goto fail;
     }
@@ -218,6 +241,12 @@ int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void 
     return err;
 }
 
+void lease_journal_forget(struct lease_journal *j)
+{
+    j->fd = j->dir_fd = -1;
+    lease_journal_close(j);
+}
+
 void lease_journal_close(struct lease_journal *j)
 {
     if (!j)
@@ -244,15 +273,17 @@ struct journal_buf lease_journal_seal(struct lease_journal *j)
     return b;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+static int write_all(const struct lease_journal_ops *ops, int fd, const char *data, size_t len)
 {
     while (len) {
-        ssize_t n = write(fd, data, len);
+        ssize_t n = ops->write(fd, data, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
+        if (n == 0)
+            return -EIO;
         data += n;
         len -= (size_t)n;
     }
@@ -261,13 +292,30 @@ static int write_all(int fd, const char *data, size_t len)
 
 int lease_journal_commit(struct lease_journal *j, const struct journal_buf *batch)
 {
+    if (j->broken)
+        return -EIO;
     if (!batch->len)
         return 0;
-    int err = write_all(j->fd, batch->data, batch->len);
-    if (err < 0)
+    int err = write_all(j->ops, j->fd, batch->data, batch->len);
+    if (err < 0) {
+        /* Part of the batch may be in the file, ending in a torn line that
+         * the next batch would merge into: cut back to the last good end
+         * before anything else is appended. */
+        if (j->ops->ftruncate(j->fd, j->good_end) < 0 || lseek(j->fd, j->good_end, SEEK_SET) < 0)
+            j->broken = true;
         return err;
-    if (fdatasync(j->fd) < 0)
-        return -errno;
+    }
+    if (j->ops->fdatasync(j->fd) < 0) {
+        /* After a failed fdatasync the kernel may have dropped the dirty
+         * pages and cleared the error, so a later fdatasync that succeeds
+         * would vouch for data that never reached the disk. Nothing more is
+         * written to this file; only a rewrite into a fresh one
+         * (lease_journal_compact) clears this. */
+        err = -errno;
+        j->broken = true;
+        return err;
+    }
+    j->good_end += (off_t)batch->len;
     for (size_t i = 0; i < batch->len; i++)
         j->records += batch->data[i] == '\n';
     return 0;
@@ -291,8 +339,8 @@ int lease_journal_compact(struct lease_journal *j, const struct journal_buf *sna
         return -errno;
     int err = flock(fd, LOCK_EX | LOCK_NB) < 0 ? -errno : 0;
     if (!err)
-        err = write_all(fd, snapshot->data, snapshot->len);
-    if (!err && fsync(fd) < 0)
+        err = write_all(j->ops, fd, snapshot->data, snapshot->len);
+    if (!err && j->ops->fsync(fd) < 0)
         err = -errno;
     if (!err && renameat(j->dir_fd, tmp, j->dir_fd, j->name) < 0)
         err = -errno;
@@ -301,9 +349,17 @@ int lease_journal_compact(struct lease_journal *j, const struct journal_buf *sna
         unlinkat(j->dir_fd, tmp, 0);
         return err;
     }
-    fsync(j->dir_fd);
+    /* The new file is the journal from here on, whatever happens next. */
     close(j->fd);
     j->fd = fd;
     j->records = n_records;
+    j->good_end = (off_t)snapshot->len;
+    /* Until the rename is on disk a crash may bring the old file back. */
+    if (j->ops->fsync(j->dir_fd) < 0) {
+        err = -errno;
+        j->broken = true;
+        return err;
+    }
+    j->broken = false;
     return 0;
 }

@@ -10,14 +10,23 @@
  * FILE.tmp, fsyncs, renames over FILE and fsyncs the folder, all relative to
  * the folder's descriptor opened at start.
  *
+ * Failures: a write that fails (ENOSPC, EIO, a short write then an error)
+ * is cut back to the end of the last good batch at once, so no record is
+ * ever appended to a torn line. A failed fdatasync (or a failed sync of the
+ * folder after compaction) leaves the journal broken: commits are refused
+ * with -EIO until lease_journal_compact has rewritten the live set from
+ * memory into a fresh file and synced it.
+ *
  * Thread use: append/seal run on the loop thread; commit and compact run on
  * ONE worker at a time (the caller guarantees a single operation in flight),
  * touching only the batch they were handed and the file descriptor. */
 #ifndef NETBOOTD_LEASE_JOURNAL_H
 #define NETBOOTD_LEASE_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lease.h"
 
@@ -46,6 +55,9 @@ int lease_journal_open_fd(int dir_fd, int fd, const char *path,
 int lease_journal_open(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
                        struct journal_replay_stats *stats, struct lease_journal **out);
 void lease_journal_close(struct lease_journal *j);
+/* Free j but leave its file and folder open: they go back to the caller
+ * (a replay whose records did not all fit in memory). */
+void lease_journal_forget(struct lease_journal *j);
 
 /* Replay only (for `netbootd --leases` while a daemon holds the lock). */
 int lease_journal_read(const char *path, void (*cb)(const struct lease *l, void *ctx), void *ctx,
@@ -61,16 +73,32 @@ int lease_journal_replay_buf(const char *buf, size_t len, const char *path,
 int lease_journal_append(struct lease_journal *j, const struct lease *l);
 /* Loop thread: take the open batch (empty buffer if nothing was appended). */
 struct journal_buf lease_journal_seal(struct lease_journal *j);
-/* Worker: write the batch and fdatasync. 0 or -errno. */
+/* Worker: write the batch and fdatasync. 0 or -errno (-EIO at once while
+ * the journal is broken). */
 int lease_journal_commit(struct lease_journal *j, const struct journal_buf *batch);
 void journal_buf_free(struct journal_buf *b);
+
+/* The system calls the journal writes through; tests swap them to make
+ * write fail with ENOSPC or fdatasync with EIO. They set errno like the
+ * real ones. */
+struct lease_journal_ops {
+    ssize_t (*write)(int fd, const void *buf, size_t len);
+    int (*fdatasync)(int fd);
+    int (*fsync)(int fd);
+    int (*ftruncate)(int fd, off_t len);
+};
+extern const struct lease_journal_ops lease_journal_sys_ops;
+/* NULL restores the real calls. */
+void lease_journal_set_ops(struct lease_journal *j, const struct lease_journal_ops *ops);
+/* A sync failed: commits are refused until a compaction succeeds. */
+bool lease_journal_broken(const struct lease_journal *j);
 
 /* Records written since the file was last compacted. */
 size_t lease_journal_records(const struct lease_journal *j);
 /* Loop thread: serialize a live set into a buffer for compaction. */
 int journal_buf_add(struct journal_buf *b, const struct lease *l);
 /* Worker: replace the file with `snapshot` (tmp + fsync + rename + dir fsync)
- * and continue appending to the new file. */
+ * and continue appending to the new file; clears a broken journal. */
 int lease_journal_compact(struct lease_journal *j, const struct journal_buf *snapshot,
                           size_t n_records);
 

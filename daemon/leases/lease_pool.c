@@ -425,37 +425,40 @@ int lease_pool_restore(struct lease_pool *pool, const struct lease *rec)
     return 0;
 }
 
+/* Walking the address table while removing from it: a removal refills
+ * slot i from further along its probe chain (backward shift), so slot i is
+ * looked at again; every entry not yet seen stays at or after i, and one
+ * seen twice is judged the same way again. Nothing is allocated. */
+static bool expire_one(struct lease_pool *pool, struct lease *l, int64_t now,
+                       void (*cb)(const struct lease *l, void *ctx), void *ctx)
+{
+    if (l->expires > now)
+        return false;
+    if (l->state == LEASE_OFFERED || l->state == LEASE_DECLINED) {
+        lease_pool_remove(pool, l->ip);
+        return true;
+    }
+    if (l->state == LEASE_BOUND) {
+        l->state = LEASE_EXPIRED;
+        l->updated = now;
+        if (cb)
+            cb(l, ctx);
+    }
+    return false;
+}
+
 size_t lease_pool_expire(struct lease_pool *pool, int64_t now,
                          void (*cb)(const struct lease *l, void *ctx), void *ctx)
 {
     size_t expired = 0;
-    /* Collect first: removing while walking the table would shift entries. */
-    uint32_t *gone = NULL;
-    size_t n_gone = 0, cap = 0;
-    for (size_t i = 0; i <= pool->by_ip.mask; i++) {
+    for (size_t i = 0; i <= pool->by_ip.mask;) {
         struct lease *l = pool->by_ip.slots[i].lease;
-        if (!l || l->expires > now)
-            continue;
-        if (l->state == LEASE_BOUND) {
-            l->state = LEASE_EXPIRED;
-            l->updated = now;
-            expired++;
-            if (cb)
-                cb(l, ctx);
-        } else if (l->state == LEASE_OFFERED || l->state == LEASE_DECLINED) {
-            if (n_gone == cap) {
-                cap = cap ? cap * 2 : 16;
-                uint32_t *grown = realloc(gone, cap * sizeof *gone);
-                if (!grown)
-                    break;
-                gone = grown;
-            }
-            gone[n_gone++] = l->ip;
-        }
+        bool bound = l && l->state == LEASE_BOUND;
+        if (l && expire_one(pool, l, now, cb, ctx))
+            continue;                   /* removed: slot i holds another entry now */
+        expired += bound && l->state == LEASE_EXPIRED;
+        i++;
     }
-    for (size_t i = 0; i < n_gone; i++)
-        lease_pool_remove(pool, gone[i]);
-    free(gone);
     return expired;
 }
 
@@ -487,29 +490,36 @@ void lease_pool_usage(const struct lease_pool *pool, const struct config_subnet 
 
 int lease_pool_reconfigure(struct lease_pool *pool, const struct config *cfg)
 {
-    /* Rebuild ranges and reservations, then re-mark every kept record. */
-    free_ranges(pool);
-    int err = build_ranges(pool, cfg);
-    if (err < 0)
+    /* The new ranges and reservations are built aside: if that fails, the
+     * old profile's stay in place, untouched. */
+    struct lease_pool fresh = { 0 };
+    int err = build_ranges(&fresh, cfg);
+    if (err < 0) {
+        free_ranges(&fresh);
         return err;
-    uint32_t *drop = NULL;
-    size_t n_drop = 0;
-    for (size_t i = 0; i <= pool->by_ip.mask; i++) {
-        struct lease *l = pool->by_ip.slots[i].lease;
-        if (!l)
-            continue;
-        if (!config_subnet_for(cfg, l->ip)) {
-            uint32_t *grown = realloc(drop, (n_drop + 1) * sizeof *drop);
-            if (!grown)
-                break;
-            drop = grown;
-            drop[n_drop++] = l->ip;
-        } else {
-            mark(pool, l->ip, true);
-        }
     }
-    for (size_t i = 0; i < n_drop; i++)
-        lease_pool_remove(pool, drop[i]);
-    free(drop);
+    /* Nothing below can fail. Every kept record is marked in the new
+     * bitmaps, the old layout is swapped out and freed. */
+    for (size_t i = 0; i <= pool->by_ip.mask; i++) {
+        const struct lease *l = pool->by_ip.slots[i].lease;
+        if (l && config_subnet_for(cfg, l->ip))
+            mark(&fresh, l->ip, true);
+    }
+    struct lease_pool old = *pool;
+    pool->ranges = fresh.ranges;
+    pool->n_ranges = fresh.n_ranges;
+    pool->reserved_ip = fresh.reserved_ip;
+    pool->reserved_mac = fresh.reserved_mac;
+    pool->n_reserved = fresh.n_reserved;
+    free_ranges(&old);
+    /* Records outside every subnet go, removed in place (see expire). */
+    for (size_t i = 0; i <= pool->by_ip.mask;) {
+        const struct lease *l = pool->by_ip.slots[i].lease;
+        if (l && !config_subnet_for(cfg, l->ip)) {
+            lease_pool_remove(pool, l->ip);
+            continue;
+        }
+        i++;
+    }
     return 0;
 }

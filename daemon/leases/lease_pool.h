@@ -30,7 +30,8 @@ struct lease_pool *lease_pool_new(const struct config *cfg);
 void lease_pool_free(struct lease_pool *pool);
 
 /* A new profile (SIGHUP): leases whose address is still inside a subnet are
- * kept, others dropped; reservations and ranges are rebuilt. 0 or -ENOMEM. */
+ * kept, others dropped; reservations and ranges are rebuilt. 0, or -ENOMEM
+ * with nothing changed (the old profile's ranges and reservations stay). */
 int lease_pool_reconfigure(struct lease_pool *pool, const struct config *cfg);
 
 /* The lease this client holds or held (any state but FREE), or NULL. */
