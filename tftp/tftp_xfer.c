@@ -356,7 +356,8 @@ int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
     int sock = *why ? -EINVAL : xfer_socket(l);
     if (sock < 0) {
         if (!*why) {
-            log_warn("TFTP %s: cannot open a transfer socket: %s", rel, strerror(-sock));
+            log_limited(&srv->rl_fail, LOG_WARN, "TFTP %s: cannot open a transfer socket: %s",
+                        rel, strerror(-sock));
             *why = "server error";
         }
         tftp_sender_free(&x->tx);   /* closes fd */
