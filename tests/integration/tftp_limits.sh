@@ -10,6 +10,8 @@
 #    bounded, the log lines about it are rate-limited, and the sessions that
 #    were never answered end quietly (no event) within seconds
 #  - spoofed RRQs from 150 addresses hold at most tftp.max-pending-sessions
+#  - 3,000 spoofed RRQs for a missing file draw at most the ERROR bucket's
+#    burst and rate of replies towards the victim, not one each
 #  - started with a soft RLIMIT_NOFILE of 1024, the daemon raises it to fit
 #    tftp.max-sessions; one that cannot fit under the hard limit is refused
 # NETBOOTD_BIN=path tests another release build; NETASCII_SESSIONS=0 skips
@@ -113,6 +115,23 @@ grep -q "dropped: .*max-pending-sessions" "$NB_LOG" || fail "no pending-limit dr
 inns timeout 30 tftp 192.0.2.1 -m binary -c get medium.bin "$LAB_TMP/medium2.got"
 cmp -s "$LAB_TMP/medium2.got" "$LAB_TMP/tftproot/medium.bin" || fail "second client's transfer failed"
 echo "result: pending sessions bounded, another client served"
+
+# ERROR replies towards a forged source come out of a token bucket (1000,
+# then 500 a second): count what leaves the server for the victim.
+ip netns exec "$LAB_SRV" nft -f - <<'NFT' || fail "nft counter on the server"
+table ip reflect {
+    chain output { type filter hook output priority 0; ip daddr 192.0.2.66 udp sport 69 counter; }
+}
+NFT
+t0=$(date +%s%N)
+inns timeout 30 /usr/bin/python3 tests/tools/tftp_spoof.py --src 192.0.2.66 --count 3000 \
+    --rate 5000 --file nothing-here || fail "spoofing failed"
+secs=$(( ($(date +%s%N) - t0 + 999999999) / 1000000000 ))
+sleep 0.5
+errors=$(ip netns exec "$LAB_SRV" nft list table ip reflect | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+echo "measured: 3000 spoofed RRQs for a missing file in ${secs} s: $errors ERROR replies to the victim"
+[ -n "$errors" ] && [ "$errors" -le $((1000 + 500 * secs)) ] || fail "$errors ERROR replies to a forged source"
+echo "result: ERROR replies to a forged source bounded"
 stop_netbootd
 
 # A max-sessions that cannot fit under the hard limit of open files.
