@@ -66,7 +66,13 @@ echo "result: 78125-block file (block number rollover) ok"
 
 inns timeout 20 tftp 192.0.2.1 -m netascii -c get text.cfg "$D/text.cfg"
 cmp -s "$D/text.cfg" "$LAB_TMP/tftproot/text.cfg" || fail "netascii round trip differs"
-echo "result: netascii ok"
+# Windowed, with a gap signal: blocks converted again from inside the window.
+/usr/bin/python3 -c 'import sys; sys.stdout.write("".join("line %d%s\n" % (i, "\r" * (i % 3)) for i in range(2500)))' \
+    > "$LAB_TMP/tftproot/lines.txt"
+inns timeout 20 /usr/bin/python3 tests/tools/tftp_probe.py netascii-window "$LAB_TMP/tftproot/lines.txt" ||
+    fail "netascii window with a gap signal"
+wait_log "$NB_LOG" "TFTP sent lines.txt .* window 8, 6 blocks resent" 5 || fail "netascii window: no resend"
+echo "result: netascii ok (lock-step, and windowed with a resend)"
 
 # A zero-length file is one empty DATA block (tsize 0 in an OACK). curl
 # refuses a tsize of 0, so it asks without options; tftp-hpa in both modes.

@@ -16,6 +16,11 @@
   tftp_probe.py slow-window
       read sub/medium.bin with blksize 1468 and windowsize 16, 3 ms before
       each window's ACK.
+  tftp_probe.py netascii-window FILE
+      read lines.txt in netascii with blksize 512 and windowsize 8 (no
+      tsize in the OACK), signal a gap in the second window (ACK 10 after
+      block 12), and check the bytes against FILE (the root's copy)
+      converted whole: LF -> CR LF, CR -> CR NUL.
   tftp_probe.py too-many-blocks
       RRQ huge.bin (a sparse 40 GiB file) with blksize 8: more blocks than
       a 32-bit counter holds, refused with an ERROR, not cut short; with
@@ -105,6 +110,38 @@ def slow_window():
     assert got == 3000000, got
 
 
+def netascii_window(path):
+    raw = open(path, "rb").read()
+    want = raw.replace(b"\r", b"\r\0").replace(b"\n", b"\r\n")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+    s.sendto(b"\0\x01lines.txt\0netascii\0tsize\x000\0blksize\x00512\0windowsize\x008\0", SERVER)
+    d, peer = s.recvfrom(2048)
+    assert d[:2] == b"\0\x06" and b"tsize" not in d and b"windowsize\x008\0" in d, d
+    s.sendto(b"\0\x04\0\0", peer)
+    got, expect, in_window, gapped = bytearray(), 1, 0, False
+    while True:
+        d, _ = s.recvfrom(2048)
+        assert d[:2] == b"\0\x03", d[:4]
+        if int.from_bytes(d[2:4], "big") != expect & 0xffff:
+            continue
+        got += d[4:]; expect += 1; in_window += 1
+        last = len(d) < 516
+        if not gapped and expect - 1 == 12:
+            # RFC 7440 gap signal: ACK 10 (as if 11 was lost); the server
+            # resends from 11, converting those blocks again.
+            gapped = True
+            del got[10 * 512:]
+            expect, in_window = 11, 0
+            s.sendto(b"\0\x04\0\x0a", peer)
+            continue
+        if in_window == 8 or last:
+            s.sendto(b"\0\x04" + d[2:4], peer)
+            in_window = 0
+        if last:
+            break
+    assert gapped and bytes(got) == want, (len(got), len(want))
+
+
 def too_many_blocks():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
     s.sendto(b"\0\x01huge.bin\0octet\0blksize\x008\0", SERVER)
@@ -118,13 +155,13 @@ def too_many_blocks():
 
 CHECKS = {"empty-tsize": empty_tsize, "size-probe": size_probe, "wrong-tid": wrong_tid,
           "slow-lockstep": slow_lockstep, "slow-window": slow_window,
-          "too-many-blocks": too_many_blocks}
+          "too-many-blocks": too_many_blocks, "netascii-window": netascii_window}
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in CHECKS:
-        sys.exit("usage: tftp_probe.py " + "|".join(CHECKS))
-    CHECKS[sys.argv[1]]()
+    if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:
+        sys.exit("usage: tftp_probe.py " + "|".join(CHECKS) + " [FILE]")
+    CHECKS[sys.argv[1]](*sys.argv[2:])
 
 
 if __name__ == "__main__":
