@@ -83,8 +83,9 @@ build/san/tests/%: tests/unit/%.c $(SAN_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(BASE) $(ALL_INCLUDES) $(SAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(SAN_OBJS) \
 	    $(SAN_LDFLAGS) $(PKG_LIBS) -lcmocka $(TEST_LDFLAGS)
 
-# Allocation failures on demand (the test defines __wrap_malloc and friends).
-build/san/tests/test_lease_failures: TEST_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+# Allocation failures on demand (tests/unit/alloc_fail.h).
+build/san/tests/test_lease_failures build/san/tests/test_pool_failures: \
+    TEST_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
 deps:
 	@scripts/install-deps build

@@ -81,6 +81,14 @@ static int grow(struct lease_index *ix)
     return 0;
 }
 
+int lease_index_reserve(struct lease_index *ix, size_t n)
+{
+    while (n * 2 > ix->mask + 1)
+        if (grow(ix) < 0)
+            return -ENOMEM;
+    return 0;
+}
+
 int lease_index_put(struct lease_index *ix, struct lease *l)
 {
     uint8_t key[KEY_MAX];

@@ -31,6 +31,8 @@ struct lease_index {
 int lease_index_init(struct lease_index *ix, lease_key_fn key_of);
 void lease_index_destroy(struct lease_index *ix);
 struct lease *lease_index_get(const struct lease_index *ix, const uint8_t *key, size_t len);
+/* Make room for n entries: until then lease_index_put cannot fail. */
+int lease_index_reserve(struct lease_index *ix, size_t n);
 /* Insert or replace the entry with the same key. 0 or -ENOMEM. */
 int lease_index_put(struct lease_index *ix, struct lease *l);
 /* Remove the entry with l's key if it points to l. */

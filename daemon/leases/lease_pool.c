@@ -320,6 +320,17 @@ static int link_lease(struct lease_pool *pool, struct lease *l)
     return 0;
 }
 
+/* Room for one more record in every index, so that linking it cannot fail:
+ * a bind or restore that runs out of memory changes nothing. */
+static int reserve_one(struct lease_pool *pool)
+{
+    if (lease_index_reserve(&pool->by_ip, pool->by_ip.count + 1) < 0 ||
+        lease_index_reserve(&pool->by_client, pool->by_client.count + 1) < 0 ||
+        lease_index_reserve(&pool->by_mac, pool->by_mac.count + 1) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
 void lease_pool_remove(struct lease_pool *pool, uint32_t ip)
 {
     struct lease *l = lease_pool_find_ip(pool, ip);
@@ -335,21 +346,22 @@ void lease_pool_remove(struct lease_pool *pool, uint32_t ip)
 struct lease *lease_pool_bind(struct lease_pool *pool, uint32_t ip, const struct lease_client *c,
                               enum lease_state state, int64_t expires, int64_t now)
 {
+    /* What can fail comes first (on -ENOMEM nothing has changed). */
+    struct lease *l = lease_pool_find_ip(pool, ip), *fresh = NULL;
+    if (reserve_one(pool) < 0 || (!l && !(fresh = calloc(1, sizeof *fresh))))
+        return NULL;
     /* The client moves: forget its record on any other address. */
     struct lease *prev = lease_pool_find_client(pool, c);
     if (prev && prev->ip != ip)
         lease_pool_remove(pool, prev->ip);
-
-    struct lease *l = lease_pool_find_ip(pool, ip);
     if (l) {
         unlink_lease(pool, l);
     } else {
-        l = calloc(1, sizeof *l);
-        if (!l)
-            return NULL;
+        l = fresh;
         l->ip = ip;
         l->arch = -1;
     }
+
     if (!same_client(l, c) || l->state == LEASE_FREE) {
         /* A different client: nothing of the old owner's boot progress applies. */
         l->hostname[0] = '\0';
@@ -366,11 +378,7 @@ struct lease *lease_pool_bind(struct lease_pool *pool, uint32_t ip, const struct
     l->state = state;
     l->expires = expires;
     l->updated = now;
-    if (link_lease(pool, l) < 0) {
-        unlink_lease(pool, l);
-        free(l);
-        return NULL;
-    }
+    link_lease(pool, l);                /* cannot fail: room was reserved */
     return l;
 }
 
@@ -401,11 +409,16 @@ size_t lease_pool_declined_by(const struct lease_pool *pool, const struct lease_
 
 int lease_pool_restore(struct lease_pool *pool, const struct lease *rec)
 {
-    struct lease *old = lease_pool_find_ip(pool, rec->ip);
-    if (old)
+    if (rec->state == LEASE_FREE) {
         lease_pool_remove(pool, rec->ip);
-    if (rec->state == LEASE_FREE)
         return 0;
+    }
+    struct lease *l = malloc(sizeof *l);
+    if (!l || reserve_one(pool) < 0) {
+        free(l);
+        return -ENOMEM;
+    }
+    lease_pool_remove(pool, rec->ip);
     /* The same client on another address: the later record wins (a
      * quarantine is nobody's lease, see link_lease). */
     struct lease_client c = { rec->client_id, rec->client_id_len, { 0 } };
@@ -413,15 +426,8 @@ int lease_pool_restore(struct lease_pool *pool, const struct lease *rec)
     struct lease *prev = rec->state == LEASE_DECLINED ? NULL : lease_pool_find_client(pool, &c);
     if (prev && prev->ip != rec->ip)
         lease_pool_remove(pool, prev->ip);
-    struct lease *l = malloc(sizeof *l);
-    if (!l)
-        return -ENOMEM;
     *l = *rec;
-    if (link_lease(pool, l) < 0) {
-        unlink_lease(pool, l);
-        free(l);
-        return -ENOMEM;
-    }
+    link_lease(pool, l);                /* cannot fail: room was reserved */
     return 0;
 }
 

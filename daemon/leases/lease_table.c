@@ -2,6 +2,7 @@
 #include "lease_table.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 struct gather {
     const struct lease **items;
     size_t n, cap;
+    bool failed;                /* out of memory: a table with gaps is not printed */
 };
 
 static void gather_cb(const struct lease *l, void *ctx)
@@ -22,8 +24,10 @@ static void gather_cb(const struct lease *l, void *ctx)
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 64;
         const struct lease **grown = realloc(g->items, cap * sizeof *grown);
-        if (!grown)
+        if (!grown) {
+            g->failed = true;
             return;
+        }
         g->items = grown;
         g->cap = cap;
     }
@@ -85,10 +89,14 @@ static void format_client_id(const uint8_t *id, size_t len, char *out, size_t si
         memcpy(out + pos, "..", 3);
 }
 
-void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
+int lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
 {
     struct gather g = { 0 };
     lease_pool_foreach(pool, gather_cb, &g);
+    if (g.failed) {
+        free(g.items);
+        return -ENOMEM;
+    }
     qsort(g.items, g.n, sizeof *g.items, by_ip);
     fprintf(out, "%-15s  %-17s  %-16s  %-14s  %-9s  %-10s  %-8s  %-12s  %s\n", "ADDRESS", "MAC",
             "CLIENT-ID", "HOSTNAME", "ARCH", "CLASS", "STATE", "EXPIRES", "BOOT PROGRESS");
@@ -122,11 +130,20 @@ void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
     if (g.n == 0)
         fprintf(out, "(no leases)\n");
     free(g.items);
+    return 0;
 }
+
+struct restore_ctx {
+    struct lease_pool *pool;
+    int err;
+};
 
 static void restore_cb(const struct lease *l, void *ctx)
 {
-    lease_pool_restore(ctx, l);
+    struct restore_ctx *c = ctx;
+    int err = lease_pool_restore(c->pool, l);
+    if (err < 0)
+        c->err = err;
 }
 
 int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
@@ -135,13 +152,17 @@ int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
     struct journal_replay_stats st;
     if (!pool)
         return -ENOMEM;
-    int err = lease_journal_read(cfg->leases.file, restore_cb, pool, &st);
+    struct restore_ctx rc = { pool, 0 };
+    int err = lease_journal_read(cfg->leases.file, restore_cb, &rc, &st);
+    if (err == 0)
+        err = rc.err;
+    if (err == 0)
+        err = lease_table_print(out, pool, now);
     if (err < 0) {
         fprintf(stderr, "netbootd: %s: %s\n", cfg->leases.file, strerror(-err));
         lease_pool_free(pool);
         return err;
     }
-    lease_table_print(out, pool, now);
     lease_pool_free(pool);
     return 0;
 }

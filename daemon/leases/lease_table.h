@@ -8,7 +8,8 @@
 
 #include "lease_pool.h"
 
-void lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now);
+/* 0, or -ENOMEM with nothing printed (never a table with leases missing). */
+int lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now);
 
 /* `netbootd --leases`: replay cfg's lease journal into a fresh pool and
  * print its table. 0, or -errno (after a message on stderr). */

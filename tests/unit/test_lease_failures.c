@@ -1,11 +1,9 @@
-/* test_lease_failures.c - the lease journal, store and pool when the disk or
- * memory fails: write ENOSPC (and short writes), fdatasync EIO, allocation
- * failures in append, reconfigure and expiry. Each ends in "no ACK for a
- * lease not on disk" or "the old profile really stays".
+/* test_lease_failures.c - the lease journal and store when the disk or
+ * memory fails: write ENOSPC (and short writes), fdatasync EIO, an append
+ * out of memory. Each ends in "no ACK for a lease not on disk".
  *
  * The journal's system calls are swapped through lease_journal_set_ops;
- * allocations are made to fail by linking with --wrap=malloc,calloc,realloc
- * (see the Makefile), armed by fail_allocs_after(). */
+ * allocations fail through alloc_fail.h. */
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -19,47 +17,7 @@
 #include "lease_store.h"
 #include "log.h"
 #include "test_util.h"
-
-/* ---- allocation failures ---- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-
-static long allocs_left = -1;       /* -1: never fail */
-
-static void fail_allocs_after(long n)
-{
-    allocs_left = n;
-}
-
-static bool alloc_fails(void)
-{
-    if (allocs_left < 0)
-        return false;
-    if (allocs_left == 0)
-        return true;
-    allocs_left--;
-    return false;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    return alloc_fails() ? NULL : __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-    return alloc_fails() ? NULL : __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    return alloc_fails() ? NULL : __real_realloc(p, n);
-}
+#include "alloc_fail.h"
 
 /* ---- system call failures ---- */
 
@@ -444,91 +402,6 @@ static void test_store_append_enomem(void **state)
     remove_dir();
 }
 
-/* ---- pool ---- */
-
-static const char two_subnets[] =
-    "interfaces: [tap0]\ntftp: { root: /tmp }\n"
-    "subnets:\n"
-    "  - { subnet: 192.0.2.0/24, range: 192.0.2.10-192.0.2.20 }\n"
-    "  - { subnet: 198.51.100.0/24, range: 198.51.100.10-198.51.100.12 }\n"
-    "hosts: [{ mac: \"52:54:00:00:02:01\", ip: 192.0.2.15 }]\n";
-static const char other_subnet[] =
-    "interfaces: [tap0]\ntftp: { root: /tmp }\n"
-    "subnets: [{ subnet: 203.0.113.0/24, range: 203.0.113.10-203.0.113.200 }]\n";
-
-/* SIGHUP fails at every allocation in turn: each time the old ranges,
- * reservations and leases stay exactly as they were. */
-static void test_reconfigure_fails_cleanly(void **state)
-{
-    (void)state;
-    struct config *cfg = load_profile(two_subnets, NULL, 0);
-    struct config *next = load_profile(other_subnet, NULL, 0);
-    struct lease_pool *pool = lease_pool_new(cfg);
-    struct lease_client c = { NULL, 0, { 0x52, 0x54, 0, 0, 1, 1 } };
-    assert_non_null(lease_pool_bind(pool, IP(192, 0, 2, 10), &c, LEASE_BOUND, 1790000000, 1));
-    int err = -ENOMEM;
-    long n;
-    for (n = 0; n < 100 && err < 0; n++) {
-        fail_allocs_after(n);
-        err = lease_pool_reconfigure(pool, next);
-        fail_allocs_after(-1);
-        if (err == 0)
-            break;
-        assert_int_equal(err, -ENOMEM);
-        size_t size, used;
-        lease_pool_usage(pool, &cfg->subnets[0], &size, &used);
-        assert_int_equal(size, 11);
-        assert_int_equal(used, 2);              /* the lease and the reservation */
-        lease_pool_usage(pool, &cfg->subnets[1], &size, &used);
-        assert_int_equal(size, 3);
-        assert_non_null(lease_pool_find_ip(pool, IP(192, 0, 2, 10)));
-        struct lease_client other = { NULL, 0, { 0x52, 0x54, 0, 0, 2, 2 } };
-        assert_false(lease_pool_ip_available(pool, IP(192, 0, 2, 15), &other));
-        uint32_t ip;
-        assert_int_equal(lease_pool_choose(pool, &cfg->subnets[1], &other, 0, &ip), 0);
-        assert_true(ip >= IP(198, 51, 100, 10) && ip <= IP(198, 51, 100, 12));
-    }
-    assert_int_equal(err, 0);
-    assert_true(n > 0);
-    /* Applied: the lease outside every new subnet is gone, the new range is there. */
-    assert_null(lease_pool_find_ip(pool, IP(192, 0, 2, 10)));
-    size_t size, used;
-    lease_pool_usage(pool, &next->subnets[0], &size, &used);
-    assert_int_equal(size, 191);
-    assert_int_equal(used, 0);
-    lease_pool_free(pool);
-    config_free(cfg);
-    config_free(next);
-}
-
-/* Expiry with every allocation failing still expires every lease. */
-static void test_expire_without_memory(void **state)
-{
-    (void)state;
-    struct config *cfg = load_profile(other_subnet, NULL, 0);
-    struct lease_pool *pool = lease_pool_new(cfg);
-    for (uint8_t i = 0; i < 150; i++) {
-        struct lease_client c = { NULL, 0, { 0x52, 0x54, 0, 0, 3, i } };
-        enum lease_state st = i % 3 == 0 ? LEASE_BOUND : i % 3 == 1 ? LEASE_OFFERED
-                                                                      : LEASE_BOUND;
-        assert_non_null(lease_pool_bind(pool, IP(203, 0, 113, 10 + i), &c, st, 100 + i % 2, 1));
-    }
-    fail_allocs_after(0);
-    size_t expired = lease_pool_expire(pool, 1000, NULL, NULL);
-    fail_allocs_after(-1);
-    assert_int_equal(expired, 100);
-    assert_int_equal(lease_pool_count(pool), 100);
-    for (uint8_t i = 0; i < 150; i++) {
-        const struct lease *l = lease_pool_find_ip(pool, IP(203, 0, 113, 10 + i));
-        if (i % 3 == 1)
-            assert_null(l);
-        else
-            assert_int_equal(l->state, LEASE_EXPIRED);
-    }
-    lease_pool_free(pool);
-    config_free(cfg);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,8 +411,6 @@ int main(void)
         cmocka_unit_test(test_store_enospc),
         cmocka_unit_test(test_store_sync_eio),
         cmocka_unit_test(test_store_append_enomem),
-        cmocka_unit_test(test_reconfigure_fails_cleanly),
-        cmocka_unit_test(test_expire_without_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
