@@ -54,7 +54,7 @@ $(foreach d,$(SRC_DIRS),$(eval \
     $(patsubst %.c,build/san/%.o,$(wildcard $(d)/*.c)): \
         INCLUDES := $(addprefix -I,$(d) $(DEPS_$(d)))))
 
-.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint clean
+.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint lint-layout clean
 .DEFAULT_GOAL := all
 
 # Plain `make` on a new machine: the compiler and libraries first (a clear
@@ -98,6 +98,7 @@ unit: $(UNIT_BINS)
 check:
 	@scripts/install-deps check
 	@$(MAKE) --no-print-directory netbootd build/san/netbootd $(UNIT_BINS)
+	@$(MAKE) --no-print-directory lint-layout
 	@FUZZ_OBJS="$(SAN_OBJS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/run all $(UNIT_BINS)
 
 demo:
@@ -131,7 +132,11 @@ space := $(empty) $(empty)
 lint:
 	cppcheck --enable=warning,style,portability --error-exitcode=1 --quiet --inline-suppr \
 	    --suppress=missingIncludeSystem $(ALL_INCLUDES) $(SRC_DIRS)
-	scripts/lint-layout $(foreach d,$(SRC_DIRS),$(d)=$(subst $(space),$(comma),$(strip $(DEPS_$(d)))))
+	@$(MAKE) --no-print-directory lint-layout
+
+# The layout rules alone (quick; make check runs them too).
+lint-layout:
+	@scripts/lint-layout $(foreach d,$(SRC_DIRS),$(d)=$(subst $(space),$(comma),$(strip $(DEPS_$(d)))))
 
 clean:
 	rm -rf --one-file-system build netbootd

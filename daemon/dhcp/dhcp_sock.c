@@ -65,8 +65,8 @@ ssize_t dhcp_sock_recv(int fd, void *buf, size_t cap, struct dhcp_sock_from *fro
     } control;
     struct iovec iov = { .iov_base = buf, .iov_len = cap };
     struct msghdr mh = { .msg_name = &sin, .msg_namelen = sizeof sin, .msg_iov = &iov,
-                         .msg_iovlen = 1, .msg_control = &control,
-                         .msg_controllen = sizeof control };
+                         .msg_iovlen = 1, .msg_control = control.bytes,
+                         .msg_controllen = sizeof control.bytes };
     ssize_t n;
     do
         n = recvmsg(fd, &mh, 0);
