@@ -169,10 +169,12 @@ void config_print_summary(const struct config *cfg, FILE *out);
 /* Lookups used by the daemon. */
 const struct config_subnet *config_subnet_for(const struct config *cfg, uint32_t addr);
 int config_boot_index(const struct config *cfg, const char *name);
+/* Is any subnet a proxyDHCP one (mode: proxy)? */
+bool config_has_proxy(const struct config *cfg);
 
 /* Open files netbootd needs at most: each TFTP transfer holds its socket
- * and its file; each interface its DHCP, TFTP and RA sockets; the reserve
- * covers the rest (the loop, signals, the lease journal and event log, a
+ * and its file; each interface its DHCP (67, and 4011 for a proxy), TFTP and
+ * RA sockets; the reserve covers the rest (the loop, signals, the lease journal and event log, a
  * running hook's pipes). RLIMIT_NOFILE must fit it (config_check.c refuses
  * a max-sessions that cannot; tftp_server_start raises the soft limit). */
 #define CONFIG_FILES_PER_TFTP_SESSION 2

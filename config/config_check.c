@@ -325,3 +325,11 @@ int config_boot_index(const struct config *cfg, const char *name)
             return (int)i;
     return -1;
 }
+
+bool config_has_proxy(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_subnets; i++)
+        if (cfg->subnets[i].mode == CONFIG_MODE_PROXY)
+            return true;
+    return false;
+}

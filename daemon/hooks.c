@@ -80,6 +80,8 @@ size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, c
         ADD("NETBOOTD_BYTES=%llu", (unsigned long long)ev->bytes);
         ADD("NETBOOTD_SECONDS=%.3f", ev->seconds);
     }
+    /* proxy: a client another DHCP server gave its address (issue #23). */
+    ADD("NETBOOTD_MODE=%s", ev->proxy ? "proxy" : "full");
     ADD("PATH=%s", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 #undef ADD
     envp[n] = NULL;
@@ -119,10 +121,11 @@ size_t hooks_event_json(const struct netboot_event *ev, char *buf, size_t size)
     int n = snprintf(buf, size,
                      "{\"event\":\"%s\",\"time\":%lld,\"mac\":\"%s\",\"ip\":\"%s\",\"hostname\":%s,"
                      "\"arch\":%s,\"class\":%s,\"expires\":%lld,\"file\":%s,\"bytes\":%llu,"
-                     "\"seconds\":%.3f}\n",
+                     "\"seconds\":%.3f%s}\n",
                      netboot_event_name(ev->kind), (long long)ev->time, mac, ip,
                      jhost, jarch, jclass, (long long)ev->expires, jfile,
-                     (unsigned long long)ev->bytes, ev->seconds);
+                     (unsigned long long)ev->bytes, ev->seconds,
+                     ev->proxy ? ",\"mode\":\"proxy\"" : "");
     return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 

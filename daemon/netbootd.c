@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "addr.h"
@@ -25,6 +26,8 @@
 #include "log.h"
 #include "neigh.h"
 #include "privdrop.h"
+#include "lease_record.h"
+#include "proxy_seen.h"
 #include "ra_io.h"
 #include "state_open.h"
 #include "tftp_io.h"
@@ -44,6 +47,8 @@ struct netbootd {
     struct dhcp_io *dhcp;
     struct tftp_server *tftp;
     struct ra_io *ra;           /* NULL unless answer-router-solicitations */
+    struct proxy_seen *proxied; /* clients a proxy subnet answered: no lease, progress by MAC */
+    int proxied_fd;             /* LEASES.proxy, where they are saved; -1 without a proxy subnet */
     uv_timer_t expire_timer;
     uv_signal_t sigint, sigterm, sighup;
     bool stopping;
@@ -63,6 +68,8 @@ static void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
 
 static void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
 {
+    if (ev->proxy && nb->proxied)
+        proxy_seen_note(nb->proxied, ev);
     hooks_emit(nb->hooks, ev);
 }
 
@@ -78,10 +85,40 @@ static void expired_cb(const struct lease *l, void *ctx)
     netbootd_event(nb, &ev);
 }
 
+/* Save the proxied clients' table when it changed: rewritten whole, at
+ * most once per timer tick, so a flood of DISCOVERs costs one write. */
+static void proxied_save(struct netbootd *nb)
+{
+    if (nb->proxied_fd < 0 || !nb->proxied || !nb->proxied->dirty)
+        return;
+    size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX;
+    char *buf = malloc(cap);
+    if (!buf)
+        return;
+    size_t len = proxy_seen_format(nb->proxied, buf, cap);
+    if (pwrite(nb->proxied_fd, buf, len, 0) != (ssize_t)len || ftruncate(nb->proxied_fd, (off_t)len) < 0)
+        log_warn("proxied clients file: %s", strerror(errno));
+    free(buf);
+}
+
+/* The table as the last run left it (a torn line is skipped). */
+static void proxied_load(struct netbootd *nb)
+{
+    size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX, len = 0;
+    char *buf = malloc(cap);
+    ssize_t n = 1;
+    while (buf && len < cap && (n = pread(nb->proxied_fd, buf + len, cap - len, (off_t)len)) > 0)
+        len += (size_t)n;
+    if (buf && n >= 0)
+        proxy_seen_load(nb->proxied, buf, len);
+    free(buf);
+}
+
 static void expire_timer_cb(uv_timer_t *t)
 {
     struct netbootd *nb = t->data;
     lease_pool_expire(nb->pool, wall_now(), expired_cb, nb);
+    proxied_save(nb);
 }
 
 /* A transfer ended: it becomes the client's boot stage (shown by --leases)
@@ -107,15 +144,31 @@ static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
         /* No lease from us (static address, another DHCP server): the
          * kernel's neighbour table still knows an on-link client's MAC. */
         ev.has_mac = neigh_lookup_mac(r->client_ip, ev.mac);
+        /* A client a proxy subnet answered: its progress is kept by MAC. */
+        const struct lease *p = ev.has_mac && nb->proxied ? proxy_seen_find(nb->proxied, ev.mac)
+                                                          : NULL;
+        if (p) {
+            ev.proxy = true;
+            ev.arch = p->arch;
+            snprintf(ev.class_name, sizeof ev.class_name, "%s", p->class_name);
+            snprintf(ev.hostname, sizeof ev.hostname, "%s", p->hostname);
+        }
     }
     netbootd_event(nb, &ev);
 }
 
+/* The state files a start opens as root: the lease journal, the event log
+ * (when set) and the proxied clients' table (when a subnet is a proxy). */
+struct start_files {
+    struct state_file leases, evlog, proxied;
+    char proxied_path[4096];
+};
+
 /* Everything a start needs that can be checked without creating anything:
  * a start that fails leaves nothing behind (no lease folder, no file). */
-static int validate(const struct config *cfg, struct privdrop_user *u, struct state_file *leases,
-                    struct state_file *evlog)
+static int validate(const struct config *cfg, struct privdrop_user *u, struct start_files *f)
 {
+    struct state_file *leases = &f->leases, *evlog = &f->evlog;
     int err = privdrop_resolve(cfg->user, u);
     if (err < 0)
         return err;
@@ -133,6 +186,13 @@ static int validate(const struct config *cfg, struct privdrop_user *u, struct st
         err = state_file_init(evlog, STATE_EVENT_LOG, cfg->leases.event_log);
         if (err == 0)
             err = state_file_check(evlog, &o);
+    }
+    if (err == 0 && config_has_proxy(cfg)) {
+        snprintf(f->proxied_path, sizeof f->proxied_path, "%s%s", cfg->leases.file,
+                 PROXY_SEEN_SUFFIX);
+        err = state_file_init(&f->proxied, STATE_LEASE_FILE, f->proxied_path);
+        if (err == 0)
+            err = state_file_check(&f->proxied, &o);
     }
     return err;
 }
@@ -181,8 +241,9 @@ static int start_sockets(struct netbootd *nb, struct config *cfg)
 /* Open the lease journal and the event log as root, by the rules of
  * state_files.h; the descriptors go to the lease store and the hooks. */
 static int open_state(struct netbootd *nb, struct config *cfg, const struct privdrop_user *u,
-                      struct state_file *leases, struct state_file *evlog)
+                      struct start_files *f)
 {
+    struct state_file *leases = &f->leases, *evlog = &f->evlog;
     struct state_owner o = { u->uid, u->gid, u->name };
     int err = state_file_open(leases, &o);
     if (err < 0)
@@ -194,6 +255,13 @@ static int open_state(struct netbootd *nb, struct config *cfg, const struct priv
         return err;
     }
     leases->dir_fd = leases->fd = -1;
+    if (f->proxied_path[0]) {
+        if ((err = state_file_open(&f->proxied, &o)) < 0)
+            return err;
+        nb->proxied_fd = f->proxied.fd;
+        f->proxied.fd = -1;
+        proxied_load(nb);
+    }
     if (cfg->leases.event_log && (err = state_file_open(evlog, &o)) < 0)
         return err;
     err = hooks_start(nb->loop, &cfg->leases, evlog->fd, &nb->hooks);
@@ -202,39 +270,45 @@ static int open_state(struct netbootd *nb, struct config *cfg, const struct priv
     return err;
 }
 
-static int start(struct netbootd *nb, struct state_file *leases, struct state_file *evlog)
+static int start(struct netbootd *nb, struct start_files *f)
 {
     struct config *cfg = nb->cfg;
     struct privdrop_user u;
-    int err = validate(cfg, &u, leases, evlog);
+    int err = validate(cfg, &u, f);
     if (err < 0)
         return err;
     nb->pool = lease_pool_new(cfg);
-    if (!nb->pool)
+    nb->proxied = calloc(1, sizeof *nb->proxied);
+    if (!nb->pool || !nb->proxied)
         return -ENOMEM;
     err = start_sockets(nb, cfg);
     if (err == 0)
-        err = open_state(nb, cfg, &u, leases, evlog);
+        err = open_state(nb, cfg, &u, f);
     /* Everything privileged is done: sockets bound, files open. */
     if (err == 0)
         err = privdrop_apply(&u);
     if (err == 0)
         err = privdrop_no_new_privs();
     if (err < 0) {
-        /* The event log first: it may sit in the lease folder this start made. */
-        state_file_undo(evlog);
-        state_file_undo(leases);
+        /* The event log and proxied table first: they may sit in the lease
+         * folder this start made. */
+        state_file_undo(&f->evlog);
+        if (f->proxied_path[0])
+            state_file_undo(&f->proxied);
+        state_file_undo(&f->leases);
     }
     return err;
 }
 
 static int netbootd_start(struct netbootd *nb)
 {
-    struct state_file leases = { .dir_fd = -1, .fd = -1 };
-    struct state_file evlog = { .dir_fd = -1, .fd = -1 };
-    int err = start(nb, &leases, &evlog);
-    state_file_close(&leases);
-    state_file_close(&evlog);
+    static struct start_files f;    /* 12 KiB of paths: not on the stack */
+    memset(&f, 0, sizeof f);
+    f.leases = f.evlog = f.proxied = (struct state_file){ .dir_fd = -1, .fd = -1 };
+    int err = start(nb, &f);
+    state_file_close(&f.leases);
+    state_file_close(&f.evlog);
+    state_file_close(&f.proxied);
     if (err < 0)
         return err;
     uv_timer_init(nb->loop, &nb->expire_timer);
@@ -281,6 +355,10 @@ static void netbootd_stop(struct netbootd *nb)
         return;
     nb->stopping = true;
     dhcp_io_stop(nb->dhcp);
+    proxied_save(nb);
+    if (nb->proxied_fd >= 0)
+        close(nb->proxied_fd);
+    nb->proxied_fd = -1;
     if (nb->tftp)
         tftp_server_stop(nb->tftp);
     nb->tftp = NULL;
@@ -306,6 +384,8 @@ static void netbootd_free(struct netbootd *nb)
     nb->dhcp = NULL;
     lease_pool_free(nb->pool);
     nb->pool = NULL;
+    free(nb->proxied);
+    nb->proxied = NULL;
     config_free(nb->cfg);
     nb->cfg = NULL;
 }
@@ -384,6 +464,7 @@ int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, st
     nb.sets = sets;
     nb.n_sets = n_sets;
     nb.cfg = cfg;
+    nb.proxied_fd = -1;
     nb.loop = uv_default_loop();
     signal(SIGPIPE, SIG_IGN);
 

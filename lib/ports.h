@@ -5,5 +5,6 @@
 #define PORT_DHCP_SERVER 67     /* RFC 2131: servers and relays listen here */
 #define PORT_DHCP_CLIENT 68
 #define PORT_TFTP        69     /* RFC 1350 */
+#define PORT_PXE_PROXY   4011   /* PXE 2.1: boot server / proxyDHCP requests */
 
 #endif

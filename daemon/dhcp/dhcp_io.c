@@ -23,6 +23,7 @@
 struct dhcp_link {
     uv_poll_t poll;             /* readable: recvmsg (IP_PKTINFO), not uv_udp */
     int fd;
+    uint16_t port;              /* 67, or 4011 for proxyDHCP requests */
     struct netif nif;
     struct dhcp_io *io;
     bool open;
@@ -31,10 +32,12 @@ struct dhcp_link {
 struct dhcp_io {
     struct dhcp_io_wiring w;
     const struct config *cfg;
-    struct dhcp_link *links;
+    struct dhcp_link *links;    /* port 67 per interface, then 4011 per interface (proxy) */
     size_t n_links;
-    struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines, rl_untrusted;
+    size_t n_ifaces;
+    struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines, rl_untrusted, rl_other;
     unsigned long long n_untrusted;     /* requests dropped for giaddr/ciaddr */
+    unsigned long long n_policy;        /* clients a subnet does not serve (clients:, proxy) */
     /* One datagram at a time on one thread: one buffer, one decoded
      * message and one decision serve every link. */
     uint8_t rxbuf[DHCP_MAX_MSG + 1];
@@ -108,6 +111,16 @@ static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
                     "has %d addresses quarantined", log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac),
                     link->nif.name, DHCP_DECLINES_PER_CLIENT);
         return;
+    case DHCP_DROP_OTHER_SERVER:
+        log_limited(&io->rl_other, LOG_WARN, "another DHCP server (%s) answers on %s: %s took "
+                    "its offer. Two servers on one link fight over every client; next to a "
+                    "server you keep, use mode: proxy", log_ipv4(d->other_server, src, sizeof src),
+                    link->nif.name, log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac));
+        return;
+    case DHCP_DROP_POLICY:
+        io->n_policy++;
+        /* Every laptop on the link: counted, not worth a warning. */
+        /* fall through */
     case DHCP_DROP_QUIET:
         if (log_get_level() >= LOG_DEBUG)       /* skip formatting the MAC when not shown */
             log_msg(LOG_DEBUG, "%s from %s on %s ignored: %s", type,
@@ -136,7 +149,8 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
     if (!link->nif.addr || !link->nif.netmask)
         netif_lookup(link->nif.name, &link->nif);   /* the address may have come later */
     struct dhcp_ingress in = { link->nif.ifindex, link->nif.name, link->nif.addr,
-                               link->nif.netmask, from->src, from->sport, from->dst };
+                               link->nif.netmask, from->src, from->sport, from->dst,
+                               link->port };
     err = dhcp_server_handle(io->cfg, io->w.pool, msg, &in, io->w.now(), d);
     if (err < 0) {
         log_error("DHCP: %s", strerror(-err));
@@ -235,20 +249,22 @@ static void link_closed_cb(uv_handle_t *h)
     link->fd = -1;
 }
 
-static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *name)
+static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *name,
+                     uint16_t port)
 {
     memset(link, 0, sizeof *link);
     link->io = io;
+    link->port = port;
     int err = netif_lookup(name, &link->nif);
     if (err < 0) {
         log_error("interface %s: %s", name, err == -ENODEV ? "no such interface" : strerror(-err));
         return err;
     }
-    if (!link->nif.addr)
+    if (!link->nif.addr && port == PORT_DHCP_SERVER)
         log_warn("interface %s has no IPv4 address yet; DHCP answers wait for one", name);
-    link->fd = dhcp_sock_open(name, PORT_DHCP_SERVER);
+    link->fd = dhcp_sock_open(name, port);
     if (link->fd < 0) {
-        log_error("DHCP: port %d on %s: %s", PORT_DHCP_SERVER, name, strerror(-link->fd));
+        log_error("DHCP: port %u on %s: %s", port, name, strerror(-link->fd));
         return link->fd;
     }
     err = uv_poll_init(io->w.loop, &link->poll, link->fd);
@@ -266,9 +282,11 @@ static int link_open(struct dhcp_io *io, struct dhcp_link *link, const char *nam
     }
     link->open = true;
     char ip[16];
-    log_info("DHCP listening on %s (%s)", name, log_ipv4(link->nif.addr, ip, sizeof ip));
+    log_info("%s listening on %s (%s)", port == PORT_PXE_PROXY ? "proxyDHCP (port 4011)" : "DHCP",
+             name, log_ipv4(link->nif.addr, ip, sizeof ip));
     return 0;
 }
+
 
 int dhcp_io_start(const struct dhcp_io_wiring *w, const struct config *cfg,
                   struct dhcp_io **out)
@@ -282,6 +300,7 @@ int dhcp_io_start(const struct dhcp_io_wiring *w, const struct config *cfg,
     io->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     io->rl_declines = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 5);
     io->rl_untrusted = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    io->rl_other = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 1);
     *out = io;
     return dhcp_io_reload(io, cfg);
 }
@@ -296,25 +315,31 @@ int dhcp_io_reload(struct dhcp_io *io, const struct config *cfg)
      * MTU); a different list is ignored with a warning and the old
      * sockets keep serving. */
     if (io->links) {
-        bool same = io->n_links == cfg->n_interfaces;
+        bool same = io->n_ifaces == cfg->n_interfaces;
         for (size_t i = 0; same && i < cfg->n_interfaces; i++)
             same = strcmp(io->links[i].nif.name, cfg->interfaces[i]) == 0;
-        if (same) {
+        if (!same)
+            log_warn("interfaces changed: restart netbootd to serve the new list (kept the old one)");
+        else
             for (size_t i = 0; i < io->n_links; i++)
-                netif_lookup(cfg->interfaces[i], &io->links[i].nif);
-            return 0;
-        }
-        log_warn("interfaces changed: restart netbootd to serve the new list (kept the old one)");
+                netif_lookup(io->links[i].nif.name, &io->links[i].nif);
+        if (config_has_proxy(cfg) && io->n_links == io->n_ifaces)
+            log_warn("a proxy subnet needs port 4011: restart netbootd to open it");
         return 0;
     }
-    io->links = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1, sizeof *io->links);
+    /* Port 4011 only when a subnet is a proxy: a full-mode server keeps
+     * the ports it always had. */
+    size_t per = config_has_proxy(cfg) ? 2 : 1;
+    io->links = calloc(cfg->n_interfaces ? per * cfg->n_interfaces : 1, sizeof *io->links);
     if (!io->links)
         return -ENOMEM;
-    io->n_links = cfg->n_interfaces;
-    for (size_t i = 0; i < cfg->n_interfaces; i++) {
-        int err = link_open(io, &io->links[i], cfg->interfaces[i]);
+    io->n_ifaces = cfg->n_interfaces;
+    for (size_t i = 0; i < per * cfg->n_interfaces; i++) {
+        int err = link_open(io, &io->links[i], cfg->interfaces[i % cfg->n_interfaces],
+                            i < cfg->n_interfaces ? PORT_DHCP_SERVER : PORT_PXE_PROXY);
         if (err < 0)
             return err;
+        io->n_links = i + 1;
     }
     return 0;
 }
@@ -325,6 +350,9 @@ void dhcp_io_stop(struct dhcp_io *io)
         return;
     if (io->n_untrusted)
         log_info("DHCP: %llu requests dropped for an untrusted giaddr or ciaddr", io->n_untrusted);
+    if (io->n_policy)
+        log_info("DHCP: %llu requests from clients a subnet does not serve (clients:, proxy)",
+                 io->n_policy);
     for (size_t i = 0; i < io->n_links; i++)
         if (io->links[i].open) {
             io->links[i].open = false;

@@ -91,6 +91,46 @@ void dhcp_reply_opts_nak(struct dhcp_reply *r, const struct dhcp_msg *m)
     put_echoes(r, m);
 }
 
+/* Keep 82 at the end of the list so it is the last option sent. */
+static void relay_info_last(struct dhcp_reply *r)
+{
+    for (size_t i = 0; i + 1 < r->n_opts; i++)
+        if (r->opts[i].code == DHCP_OPT_RELAY_AGENT) {
+            struct dhcp_out_opt o = r->opts[i];
+            memmove(&r->opts[i], &r->opts[i + 1], (r->n_opts - i - 1) * sizeof o);
+            r->opts[r->n_opts - 1] = o;
+            break;
+        }
+}
+
+/* PXE 2.1 table 2-1: PXE_DISCOVERY_CONTROL bit 3 means "if a boot file
+ * name is in this offer, download it: no boot server discovery, no menu"
+ * (edk2 PxeBcSelectBootPrompt, iPXE have_pxe_menu). The sub-options end
+ * with 255 as the spec's own examples do. */
+const uint8_t dhcp_pxe_vendor_opts[4] = { 6, 1, 0x08, 255 };
+
+void dhcp_reply_opts_proxy(struct dhcp_reply *r, const struct config_subnet *s,
+                           const struct config_boot_class *boot, const struct dhcp_msg *m)
+{
+    size_t len;
+    const uint8_t *v;
+    /* PXE 2.1 §2.2.4: a proxy offer is recognised by 60 = "PXEClient";
+     * edk2 and iPXE ignore one without it. */
+    put(r, DHCP_OPT_VENDOR_CLASS, (const uint8_t *)"PXEClient", 9, true, true);
+    put(r, DHCP_OPT_VENDOR_OPTS, dhcp_pxe_vendor_opts, sizeof dhcp_pxe_vendor_opts, true, true);
+    if ((v = dhcp_msg_opt(m, DHCP_OPT_CLIENT_UUID, &len)) && len > 0)
+        put(r, DHCP_OPT_CLIENT_UUID, v, len, true, true);
+    if (boot && boot->server_name)
+        put_text(r, DHCP_OPT_TFTP_SERVER, boot->server_name, false);
+    if (boot && boot->filename)
+        put_text(r, DHCP_OPT_BOOTFILE, boot->filename, false);
+    put_config(r, s->options, s->n_options);
+    if (boot)
+        put_config(r, boot->options, boot->n_options);
+    put_echoes(r, m);
+    relay_info_last(r);
+}
+
 void dhcp_reply_opts_add(struct dhcp_reply *r, const struct config *cfg,
                          const struct config_subnet *s, const struct config_host *host,
                          const struct config_boot_class *boot, const struct dhcp_msg *m,
@@ -119,12 +159,5 @@ void dhcp_reply_opts_add(struct dhcp_reply *r, const struct config *cfg,
     if (boot)
         put_config(r, boot->options, boot->n_options);
     put_echoes(r, m);
-    /* Keep 82 at the end of the list so it is the last option sent. */
-    for (size_t i = 0; i + 1 < r->n_opts; i++)
-        if (r->opts[i].code == DHCP_OPT_RELAY_AGENT) {
-            struct dhcp_out_opt o = r->opts[i];
-            memmove(&r->opts[i], &r->opts[i + 1], (r->n_opts - i - 1) * sizeof o);
-            r->opts[r->n_opts - 1] = o;
-            break;
-        }
+    relay_info_last(r);
 }

@@ -11,6 +11,16 @@ void dhcp_reply_opts_add(struct dhcp_reply *r, const struct config *cfg,
                          const struct config_boot_class *boot, const struct dhcp_msg *m,
                          uint32_t lease_secs, bool with_lease);
 
+/* A proxyDHCP OFFER or boot-server ACK (PXE 2.1): 60 "PXEClient", 43 with
+ * the PXE sub-options, 97 echoed, 66/67 and the subnet's and class's
+ * options; no address, no network options (the address server gives
+ * those). */
+void dhcp_reply_opts_proxy(struct dhcp_reply *r, const struct config_subnet *s,
+                           const struct config_boot_class *boot, const struct dhcp_msg *m);
+
+/* Option 43 as a proxy sends it: PXE_DISCOVERY_CONTROL (6) = 0x08 and End. */
+extern const uint8_t dhcp_pxe_vendor_opts[4];
+
 /* NAK: only the echoes (61, 82) beside 53/54. */
 void dhcp_reply_opts_nak(struct dhcp_reply *r, const struct dhcp_msg *m);
 

@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "dhcp_classify.h"
+#include "dhcp_proxy.h"
 #include "dhcp_reply_opts.h"
 #include "log.h"
 #include "ports.h"
@@ -325,6 +326,12 @@ static int handle_request(struct dhcp_decision *d, struct client_ctx *c)
             struct lease *l = lease_pool_find_client(c->pool, &c->who);
             if (l && l->state == LEASE_OFFERED)
                 lease_pool_remove(c->pool, l->ip);
+            /* Another server on this very link made an offer: the two
+             * fight over every client (issue #23 asks for a warning). */
+            if (in_subnet(c->subnet, server_id)) {
+                d->drop_kind = DHCP_DROP_OTHER_SERVER;
+                d->other_server = server_id;
+            }
             return drop(d, "client chose another server");
         }
         if (!has_req)
@@ -437,6 +444,22 @@ static int handle_bootp(struct dhcp_decision *d, struct client_ctx *c)
     return ack(d, c, ip, true);
 }
 
+/* Issue #23: does the subnet answer this client at all? A proxy subnet
+ * answers PXE clients with boot information only (dhcp_proxy.c); a full
+ * one as its `clients:` says. NULL to go on as a full DHCP server. */
+static const char *policy_refuses(const struct client_ctx *c)
+{
+    if (c->subnet->clients == CONFIG_CLIENTS_ALL)
+        return NULL;
+    const struct lease *l = lease_pool_find_client(c->pool, &c->who);
+    bool has_lease = l && l->state != LEASE_FREE && l->state != LEASE_DECLINED;
+    if (dhcp_clients_admit(c->subnet->clients, dhcp_is_pxe_client(c->msg), c->host != NULL,
+                           has_lease))
+        return NULL;
+    return c->subnet->clients == CONFIG_CLIENTS_PXE ? "clients: pxe: not a PXE client"
+                                                     : "clients: known: not in hosts";
+}
+
 int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
                        const struct dhcp_msg *msg, const struct dhcp_ingress *in, int64_t now,
                        struct dhcp_decision *d)
@@ -445,6 +468,8 @@ int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
     int type = dhcp_msg_type(msg);
     int idx;
 
+    if (in->port == PORT_PXE_PROXY)
+        return dhcp_proxy_handle_4011(cfg, msg, in, now, d);
     memset(d, 0, sizeof *d);
     if (type < 0)
         return drop(d, "malformed option 53");
@@ -472,6 +497,15 @@ int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
     log_hwaddr(msg->chaddr, msg->hlen, c.mac, sizeof c.mac);
     if (!in->ifaddr)
         return drop(d, "the interface has no IPv4 address");
+    if (c.subnet->mode == CONFIG_MODE_PROXY) {
+        const struct dhcp_proxy_req r = { cfg, c.subnet, c.host, c.boot, msg, in, now };
+        return dhcp_proxy_handle(&r, d);
+    }
+    const char *refused = policy_refuses(&c);
+    if (refused) {
+        d->drop_kind = DHCP_DROP_POLICY;
+        return drop(d, refused);
+    }
 
     switch (type) {
     case DHCPDISCOVER: return handle_discover(d, &c);

@@ -25,6 +25,7 @@ struct dhcp_ingress {
     uint32_t src;           /* IP source address */
     uint16_t sport;         /* UDP source port */
     uint32_t dst;           /* IP destination: ours or a broadcast; 0 = unknown */
+    uint16_t port;          /* our port it came to: 67, or 4011 (proxyDHCP); 0 = 67 */
 };
 
 enum dhcp_dest_kind {
@@ -32,6 +33,7 @@ enum dhcp_dest_kind {
     DHCP_DEST_CIADDR,           /* ciaddr:68 */
     DHCP_DEST_BROADCAST,        /* 255.255.255.255:68 */
     DHCP_DEST_CHADDR,           /* yiaddr:68 at chaddr: needs an ARP entry first */
+    DHCP_DEST_SOURCE,           /* back to the request's source address and port (4011) */
 };
 
 struct dhcp_dest {
@@ -47,6 +49,8 @@ enum dhcp_drop_kind {
     DHCP_DROP_QUIET = 0,
     DHCP_DROP_DECLINE_LIMIT,    /* the client already holds DHCP_DECLINES_PER_CLIENT quarantines */
     DHCP_DROP_UNTRUSTED,        /* giaddr/ciaddr not believed: a reply would go astray */
+    DHCP_DROP_POLICY,           /* the subnet's `clients:` does not serve this client */
+    DHCP_DROP_OTHER_SERVER,     /* full mode: a client took another server's offer on the link */
 };
 
 /* Addresses one client (MAC or client-id) may have quarantined at once. */
@@ -67,6 +71,7 @@ struct dhcp_decision {
     struct netboot_event events[DHCP_DECISION_MAX_EVENTS];
     size_t n_events;
     const struct config_subnet *exhausted;  /* set when the pool had no address */
+    uint32_t other_server;      /* DHCP_DROP_OTHER_SERVER: its server identifier */
     char log[320];              /* the info line for this exchange ("" = none) */
 };
 

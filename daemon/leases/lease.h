@@ -60,6 +60,7 @@ enum netboot_event_kind {
     EV_DECLINE,
     EV_TFTP_DONE,
     EV_TFTP_FAILED,
+    EV_PROXY_ACK,       /* proxyDHCP: boot file sent on port 4011 (no lease) */
 };
 
 /* "commit", "renew", ... as used in NETBOOTD_EVENT and the JSON log. */
@@ -81,6 +82,7 @@ struct netboot_event {
     char file[LEASE_FILE_MAX];      /* tftp events */
     uint64_t bytes;                 /* tftp events */
     double seconds;                 /* tftp events */
+    bool proxy;                     /* a proxyDHCP exchange: no lease, ip is the client's own */
 };
 
 /* Complete an event from the lease it is about: what the event does not

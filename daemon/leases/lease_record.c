@@ -13,7 +13,8 @@ static const char *const state_names[] = { "free", "offered", "bound", "released
 static const char *const stage_names[] = { "none", "discover", "offer", "ack", "tftp-done",
                                            "tftp-failed" };
 static const char *const event_names[] = { "discover", "offer", "commit", "renew", "release",
-                                           "expire", "decline", "tftp-done", "tftp-failed" };
+                                           "expire", "decline", "tftp-done", "tftp-failed",
+                                           "proxy-ack" };
 
 const char *lease_state_name(enum lease_state s)
 {
@@ -27,7 +28,7 @@ const char *boot_stage_name(enum boot_stage s)
 
 const char *netboot_event_name(enum netboot_event_kind kind)
 {
-    return (unsigned)kind < 9 ? event_names[kind] : "?";
+    return (unsigned)kind < sizeof event_names / sizeof *event_names ? event_names[kind] : "?";
 }
 
 uint32_t lease_crc32(const void *data, size_t len)

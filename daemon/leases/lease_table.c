@@ -2,15 +2,18 @@
 #include "lease_table.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "arch.h"
 #include "lease_journal.h"
 #include "lease_record.h"
 #include "log.h"
+#include "proxy_seen.h"
 
 struct gather {
     const struct lease **items;
@@ -97,7 +100,8 @@ int lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
         free(g.items);
         return -ENOMEM;
     }
-    qsort(g.items, g.n, sizeof *g.items, by_ip);
+    if (g.n)        /* qsort of an empty (NULL) list is undefined */
+        qsort(g.items, g.n, sizeof *g.items, by_ip);
     fprintf(out, "%-15s  %-17s  %-16s  %-14s  %-9s  %-10s  %-8s  %-12s  %s\n", "ADDRESS", "MAC",
             "CLIENT-ID", "HOSTNAME", "ARCH", "CLASS", "STATE", "EXPIRES", "BOOT PROGRESS");
     for (size_t i = 0; i < g.n; i++) {
@@ -146,6 +150,31 @@ static void restore_cb(const struct lease *l, void *ctx)
         c->err = err;
 }
 
+/* The clients a proxy subnet answered, saved by the daemon next to the
+ * journal (proxy_seen.h); nothing when there is no such file. */
+static void print_proxied(FILE *out, const char *journal, int64_t now)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s%s", journal, PROXY_SEEN_SUFFIX) >= sizeof path)
+        return;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX, len = 0;
+    char *buf = malloc(cap);
+    struct proxy_seen *t = calloc(1, sizeof *t);
+    ssize_t n = 1;
+    while (buf && t && len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+        len += (size_t)n;
+    close(fd);
+    if (buf && t && n >= 0) {
+        proxy_seen_load(t, buf, len);
+        proxy_seen_print(out, t, now);
+    }
+    free(t);
+    free(buf);
+}
+
 int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
 {
     struct lease_pool *pool = lease_pool_new(cfg);
@@ -163,6 +192,7 @@ int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
         lease_pool_free(pool);
         return err;
     }
+    print_proxied(out, cfg->leases.file, now);
     lease_pool_free(pool);
     return 0;
 }

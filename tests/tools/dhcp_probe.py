@@ -3,7 +3,9 @@
 
 Used by the integration tests for what real clients can't be told to do:
 a REQUEST naming another server, a relayed DISCOVER (giaddr), a PXE-style
-DISCOVER with option 93, a short lease (option 51), a DECLINE, and what a
+DISCOVER with option 93, a short lease (option 51), a DECLINE, a PXE firmware's DISCOVER (60
+PXEClient, 93, 97) and its REQUEST to a proxyDHCP server's port 4011
+(--port 4011), and what a
 hostile client sends: giaddr or ciaddr of its choosing, from any port, to
 a broadcast or unicast address, many times. Prints one line per reply:
     reply type=2 yiaddr=192.0.2.100 siaddr=192.0.2.1 file=bios/pxelinux.0 opts=53,54,208,...
@@ -57,6 +59,10 @@ def main():
     ap.add_argument("--sport", type=int, help="source port (default 68, 67 with --relay)")
     ap.add_argument("--listen67", action="store_true",
                     help="also catch replies sent to port 67 (to a giaddr on this host)")
+    ap.add_argument("--vendor-class", help="option 60, e.g. PXEClient:Arch:00000:UNDI:002001")
+    ap.add_argument("--uuid", help="option 97 (type 0 + these 16 hex bytes)")
+    ap.add_argument("--user-class", help="option 77 as iPXE sends it")
+    ap.add_argument("--port", type=int, default=67, help="server port (4011: proxyDHCP)")
     ap.add_argument("--count", type=int, default=1, help="send this many (new xid each)")
     ap.add_argument("--wait", type=float, default=3.0)
     a = ap.parse_args()
@@ -67,6 +73,9 @@ def main():
     if a.arch is not None: opts.append((93, struct.pack("!H", a.arch)))
     if a.lease is not None: opts.append((51, struct.pack("!I", a.lease)))
     if a.prl: opts.append((55, bytes(int(x) for x in a.prl.split(","))))
+    if a.vendor_class: opts.append((60, a.vendor_class.encode()))
+    if a.uuid: opts.append((97, b"\0" + bytes.fromhex(a.uuid)))
+    if a.user_class: opts.append((77, a.user_class.encode()))
     xid0 = int(time.time() * 1000) & 0xffffffff
     xids = set((xid0 + i) & 0xffffffff for i in range(a.count))
     def sock(addr, port):
@@ -85,7 +94,7 @@ def main():
     for xid in sorted(xids):
         pkt = build(a.type, mac, xid, giaddr=giaddr, broadcast=not a.relay, opts=opts,
                     ciaddr=a.ciaddr)
-        s.sendto(pkt, (a.server, 67))
+        s.sendto(pkt, (a.server, a.port))
     got = 0
     end = time.time() + a.wait
     while time.time() < end:
@@ -97,9 +106,13 @@ def main():
                 continue
             xid_, yi, si, fname, o, order = r
             t = o.get(53, b"\0")[0]
-            print("reply from=%s:%d type=%d yiaddr=%s siaddr=%s file=%s opts=%s port=%d" %
+            extra = ""
+            if 60 in o: extra += " vci=%s" % o[60].decode(errors="replace")
+            if 43 in o: extra += " opt43=%s" % o[43].hex()
+            if 97 in o: extra += " opt97=%s" % o[97].hex()
+            print("reply from=%s:%d type=%d yiaddr=%s siaddr=%s file=%s opts=%s port=%d%s" %
                   (src[0], src[1], t, yi, si, fname, ",".join(map(str, order)),
-                   r_sock.getsockname()[1]))
+                   r_sock.getsockname()[1], extra))
             got += 1
     return 0 if got else 1
 
