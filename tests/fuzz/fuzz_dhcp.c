@@ -3,7 +3,8 @@
  * accepts, within the client's size budget; the pool never hands one
  * address to two clients (checked by the allocator's own invariants).
  * The same bytes also go through the IPv6 router solicitation check, the
- * other thing netbootd reads from the served links. */
+ * other thing netbootd reads from the served links. A proxyDHCP subnet
+ * (port 67) and port 4011 must never hand out an address or touch the pool. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "config.h"
 #include "dhcp_server.h"
 #include "dhcp_wire.h"
+#include "lease_pool.h"
 #include "ra_wire.h"
 
 static struct config *cfg;
@@ -22,7 +24,8 @@ static const char profile[] =
     "interfaces: [tap0]\ntftp: { root: /tmp }\n"
     "subnets:\n"
     "  - { subnet: 192.0.2.0/24, range: 192.0.2.100-192.0.2.110, router: 192.0.2.1, bootp: true }\n"
-    "  - { subnet: 198.51.100.0/24, range: 198.51.100.10-198.51.100.12 }\n"
+    "  - { subnet: 198.51.100.0/24, range: 198.51.100.10-198.51.100.12, clients: pxe }\n"
+    "  - { subnet: 198.18.0.0/24, mode: proxy }\n"
     "hosts: [{ mac: \"52:54:00:00:00:42\", ip: 192.0.2.42, hostname: h, boot: b }]\n"
     "boot:\n"
     "  - { name: b, match: { arch: [bios] }, filename: bios/pxelinux.0,\n"
@@ -55,13 +58,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * relay's unicast from port 67 (so the giaddr paths are reached too). */
     bool relayed = size & 2;
     struct dhcp_ingress in = { 2, "tap0", 0xc0000201u, 0xffffff00u, msg.giaddr ? msg.giaddr : msg.ciaddr,
-                               relayed ? 67 : 68, relayed ? 0xc0000201u : 0xffffffffu };
+                               relayed ? 67 : 68, relayed ? 0xc0000201u : 0xffffffffu, 67 };
+    /* ...or on the proxy subnet's link, or to port 4011 there (unicast
+     * from the client's own address). */
+    bool proxy = size & 4, port4011 = proxy && (size & 8);
+    if (proxy)
+        in.ifaddr = 0xc6120001u;            /* 198.18.0.1 */
+    if (port4011) {
+        in.port = 4011;
+        in.dst = in.ifaddr;
+        in.sport = size & 16 ? 4011 : 68;
+    }
+    /* A relay's giaddr picks the subnet, maybe a full one. */
+    const struct config_subnet *sn = config_subnet_for(cfg, msg.giaddr ? msg.giaddr : in.ifaddr);
+    proxy = port4011 || (sn && sn->mode == CONFIG_MODE_PROXY);
+    size_t before = lease_pool_count(pool);
     now += 7;
     if (dhcp_server_handle(cfg, pool, &msg, &in, now, &d) < 0)
         return 0;
+    if (proxy && (lease_pool_count(pool) != before || d.n_changes))
+        abort();                        /* a proxy touched the pool */
     lease_pool_expire(pool, now, NULL, NULL);
     if (d.action != DHCP_ACTION_REPLY)
         return 0;
+    if (proxy && d.reply.yiaddr)
+        abort();                        /* a proxy offered an address */
+    if (port4011 && (d.dest.kind != DHCP_DEST_SOURCE || d.dest.ip != in.src))
+        abort();                        /* a 4011 answer went elsewhere */
     uint8_t out[DHCP_MAX_MSG];
     size_t len;
     unsigned dropped;

@@ -27,6 +27,8 @@ seeds = {
     "bootp": dhcp(0),
     "relay": dhcp(1, giaddr=b"\xc6\x33\x64\x01", opts=b"\x52\x06\x01\x04port"),
     "overload": dhcp(1, opts=b"\x34\x01\x03"),
+    # proxyDHCP: the 4011 REQUEST edk2 sends (ciaddr on the proxy subnet, 97).
+    "proxy-4011": dhcp(3, ciaddr=b"\xc6\x12\x00\x4d", opts=b"\x5d\x02\x00\x00\x61\x11\x00" + bytes(16) + b"\x3c\x20PXEClient:Arch:00000:UNDI:002001"),
 }
 for name, data in seeds.items():
     open(os.path.join(out, "dhcp", name), "wb").write(data)
