@@ -395,6 +395,29 @@ static void test_full_clients_known(void **state)
     assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
 }
 
+/* A proxy subnet with clients: known answers only PXE clients in hosts:. */
+static void test_proxy_known(void **state)
+{
+    struct fixture *f = *state;
+    struct pkt p;
+    config_free(f->cfg);
+    const char *const sets[] = { "subnets[0].clients=known" };
+    f->cfg = load_profile(profile, sets, 1);
+    assert_int_equal(lease_pool_reconfigure(f->pool, f->cfg), 0);
+    request(&p, DHCPDISCOVER, mac1, true);
+    handle(f, &p);
+    assert_int_equal(f->d.action, DHCP_ACTION_DROP);
+    assert_int_equal(f->d.drop_kind, DHCP_DROP_POLICY);
+    request(&p, DHCPDISCOVER, known_mac, true);
+    handle(f, &p);
+    assert_int_equal(f->d.action, DHCP_ACTION_REPLY);
+    assert_int_equal(f->d.reply.yiaddr, 0);
+    assert_string_equal(f->d.events[1].hostname, "node42");
+    request(&p, DHCPDISCOVER, known_mac, false);               /* known, not PXE */
+    handle(f, &p);
+    assert_int_equal(f->d.action, DHCP_ACTION_DROP);
+}
+
 static struct netboot_event proxied_event(enum netboot_event_kind kind, uint8_t last, int64_t t)
 {
     struct netboot_event ev = { .kind = kind, .time = t, .has_mac = true, .proxy = true,
@@ -461,6 +484,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_4011_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_clients_pxe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_clients_known, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_proxy_known, setup, teardown),
         cmocka_unit_test(test_proxy_seen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
