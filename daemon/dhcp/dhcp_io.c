@@ -36,6 +36,7 @@ struct dhcp_io {
     size_t n_links;
     size_t n_ifaces;
     struct log_ratelimit rl_bad, rl_exhausted, rl_send, rl_declines, rl_untrusted, rl_other;
+    struct log_ratelimit rl_exchange, rl_fail;   /* every line a client can cause is limited */
     unsigned long long n_untrusted;     /* requests dropped for giaddr/ciaddr */
     unsigned long long n_policy;        /* clients a subnet does not serve (clients:, proxy) */
     /* One datagram at a time on one thread: one buffer, one decoded
@@ -153,13 +154,13 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
                                link->port };
     err = dhcp_server_handle(io->cfg, io->w.pool, msg, &in, io->w.now(), d);
     if (err < 0) {
-        log_error("DHCP: %s", strerror(-err));
+        log_limited(&io->rl_fail, LOG_ERROR, "DHCP: %s", strerror(-err));
         return;
     }
     for (size_t i = 0; i < d->n_changes; i++)
         io->w.lease_changed(&d->changes[i], io->w.ctx);
     if (d->log[0])
-        log_info("%s", d->log);
+        log_limited(&io->rl_exchange, LOG_INFO, "%s", d->log);
     for (size_t i = 0; i < d->n_events; i++)
         io->w.event(&d->events[i], io->w.ctx);
     if (d->exhausted) {
@@ -187,19 +188,19 @@ static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
     unsigned dropped;
     int err = dhcp_wire_encode(&d->reply, out, sizeof out, &out_len, &dropped);
     if (err < 0) {
-        log_error("cannot build reply: %s", strerror(-err));
+        log_limited(&io->rl_fail, LOG_ERROR, "cannot build reply: %s", strerror(-err));
         return;
     }
     if (dropped)
-        log_warn("%u option%s left out of the reply: over the client's %u-byte limit", dropped,
-                 dropped == 1 ? "" : "s", d->reply.max_size);
+        log_limited(&io->rl_fail, LOG_WARN, "%u option%s left out of the reply: over the "
+                    "client's %u-byte limit", dropped, dropped == 1 ? "" : "s", d->reply.max_size);
     if (!d->durable) {
         send_reply(link, &d->dest, msg->chaddr, msg->hlen, out, out_len);
         return;
     }
     struct held_reply *h = malloc(sizeof *h + out_len);
     if (!h) {
-        log_error("out of memory holding a reply");
+        log_limited(&io->rl_fail, LOG_ERROR, "out of memory holding a reply");
         return;
     }
     h->link = link;
@@ -301,6 +302,8 @@ int dhcp_io_start(const struct dhcp_io_wiring *w, const struct config *cfg,
     io->rl_declines = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 5);
     io->rl_untrusted = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     io->rl_other = (struct log_ratelimit)LOG_RATELIMIT_INIT(60, 1);
+    io->rl_exchange = (struct log_ratelimit)LOG_RATELIMIT_INIT(1, 500);
+    io->rl_fail = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     *out = io;
     return dhcp_io_reload(io, cfg);
 }

@@ -32,5 +32,19 @@ inns ip addr add 192.0.2.2/24 dev cli0
 inns timeout 20 tftp 192.0.2.1 -m binary -c get efi64/syslinux.efi "$LAB_TMP/ok.efi" || fail "tftp after garbage failed"
 cmp -s "$LAB_TMP/ok.efi" "$NB_ROOT/efi64/syslinux.efi" || fail "tftp bytes differ"
 echo "result: survived $(grep -c . "$NB_LOG") log lines of garbage handling; DHCP and TFTP still serve"
+# A DISCOVER flood: one log line per exchange, but at most 500 a second.
+inns ip addr flush dev cli0
+before=$(grep -c "DHCPOFFER" "$NB_LOG")
+t0=$(date +%s)
+inns timeout 30 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac 52:54:00:aa:bb:21 \
+    --count 3000 --wait 2 > "$LAB_TMP/flood.out"
+offers=$(grep -c "type=2" "$LAB_TMP/flood.out")
+logged=$(( $(grep -c "DHCPOFFER" "$NB_LOG") - before ))
+secs=$(( $(date +%s) - t0 + 1 ))
+[ "$offers" -gt 1000 ] || fail "the flood got only $offers offers"
+[ "$logged" -le $((500 * secs)) ] && [ "$logged" -lt "$offers" ] ||
+    fail "$offers offers, $logged OFFER lines logged: the exchange log is not rate-limited"
+grep -q "similar messages suppressed" "$NB_LOG" || fail "no suppressed-lines note"
+echo "result: $offers offers to a DISCOVER flood, $logged logged"
 stop_netbootd
 exit 0
