@@ -117,17 +117,16 @@ static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
                     "its offer. Two servers on one link fight over every client; next to a "
                     "server you keep, use mode: proxy", log_ipv4(d->other_server, src, sizeof src),
                     link->nif.name, log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac));
-        return;
+        break;      /* and the request's own debug line */
     case DHCP_DROP_POLICY:
-        io->n_policy++;
-        /* Every laptop on the link: counted, not worth a warning. */
-        /* fall through */
+        io->n_policy++;     /* every laptop on the link: counted, not worth a warning */
+        break;
     case DHCP_DROP_QUIET:
-        if (log_get_level() >= LOG_DEBUG)       /* skip formatting the MAC when not shown */
-            log_msg(LOG_DEBUG, "%s from %s on %s ignored: %s", type,
-                    log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac), link->nif.name, d->why);
-        return;
+        break;
     }
+    if (log_get_level() >= LOG_DEBUG)       /* skip formatting the MAC when not shown */
+        log_limited(&io->rl_exchange, LOG_DEBUG, "%s from %s on %s ignored: %s", type,
+                    log_hwaddr(msg->chaddr, msg->hlen, mac, sizeof mac), link->nif.name, d->why);
 }
 
 static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,

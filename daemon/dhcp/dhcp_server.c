@@ -327,7 +327,7 @@ static int handle_request(struct dhcp_decision *d, struct client_ctx *c)
             if (l && l->state == LEASE_OFFERED)
                 lease_pool_remove(c->pool, l->ip);
             /* Another server on this very link made an offer: the two
-             * fight over every client (issue #23 asks for a warning). */
+             * fight over every client, worth a warning. */
             if (in_subnet(c->subnet, server_id)) {
                 d->drop_kind = DHCP_DROP_OTHER_SERVER;
                 d->other_server = server_id;
