@@ -134,7 +134,7 @@ static int load_word(struct cfg_ctx *c, const struct ynode *n, const char *path,
 }
 
 /* `mode: full | proxy` and `clients: all | pxe | known`. A proxy subnet
- * (issue #23) hands out no address: a `range` there is a mistake, and it
+ * hands out no address: a `range` there is a mistake, and it
  * answers PXE clients only, so `clients: all` cannot apply. */
 static void load_mode(struct cfg_ctx *c, const struct ynode *n, const char *path,
                       struct config_subnet *s)

@@ -80,7 +80,7 @@ size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, c
         ADD("NETBOOTD_BYTES=%llu", (unsigned long long)ev->bytes);
         ADD("NETBOOTD_SECONDS=%.3f", ev->seconds);
     }
-    /* proxy: a client another DHCP server gave its address (issue #23). */
+    /* proxy: a client another DHCP server gave its address. */
     ADD("NETBOOTD_MODE=%s", ev->proxy ? "proxy" : "full");
     ADD("PATH=%s", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 #undef ADD

@@ -1,5 +1,5 @@
 /* dhcp_proxy.h - who is a PXE client, whom a subnet answers (`clients:`),
- * and the proxyDHCP decisions of PXE 2.1 (issue #23). Pure, like
+ * and the proxyDHCP decisions of PXE 2.1. Pure, like
  * dhcp_server: request, profile and `now` in, a struct dhcp_decision out.
  *
  * A proxy subnet sits next to another DHCP server that gives the

@@ -1,4 +1,4 @@
-/* proxy_seen.h - the clients a proxyDHCP subnet answered (issue #23): they
+/* proxy_seen.h - the clients a proxyDHCP subnet answered: they
  * hold no lease from us, but their boot progress (proxy offer, port-4011
  * ACK, files fetched) is still worth showing. A small table keyed by MAC,
  * bounded: when full, the entry updated longest ago makes room. Pure: time
