@@ -8,10 +8,18 @@
 
 static enum log_level current_level = LOG_INFO;
 static int journal_prefixes;
+static log_sink_fn sink_fn;
+static void *sink_ctx;
 
 void log_set_level(enum log_level level) { current_level = level; }
 enum log_level log_get_level(void) { return current_level; }
 void log_set_journal(int on) { journal_prefixes = on; }
+
+void log_set_sink(log_sink_fn sink, void *ctx)
+{
+    sink_fn = sink;
+    sink_ctx = ctx;
+}
 
 int log_level_from_name(const char *name)
 {
@@ -37,6 +45,8 @@ static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
         if (*c == '\n' || *c == '\r')
             *c = ' ';
     fprintf(stderr, "%s%s\n", journal_prefixes ? prio[level] : words[level], line);
+    if (sink_fn)
+        sink_fn(level, line, sink_ctx);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

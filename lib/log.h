@@ -16,6 +16,11 @@ int log_level_from_name(const char *name);
 /* Use journald's <N> priority prefixes instead of words. */
 void log_set_journal(int on);
 
+/* Every line printed is also handed to sink (one at a time, without the
+ * level prefix); NULL for none. The daemon keeps its last errors this way. */
+typedef void (*log_sink_fn)(enum log_level level, const char *line, void *ctx);
+void log_set_sink(log_sink_fn sink, void *ctx);
+
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
