@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (default 60)
 #   make unit       just the cmocka unit tests (sanitized)
 #   make lint       cppcheck, and the layout rules (scripts/lint-layout)
+#   make man        the man pages (build/man/) from docs/man/*.scd (scdoc)
 
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -45,6 +46,11 @@ HEADERS   := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRCS))
 
+# Man pages: docs/man/NAME.SECTION.scd -> build/man/NAME.SECTION (scdoc).
+# make install and the package install what MAN_PAGES lists.
+MAN_SRCS  := $(sort $(wildcard docs/man/*.scd))
+MAN_PAGES := $(patsubst docs/man/%.scd,build/man/%,$(MAN_SRCS))
+
 REL_OBJS := $(patsubst %.c,build/rel/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,build/san/%.o,$(LIB_SRCS))
 
@@ -54,14 +60,20 @@ $(foreach d,$(SRC_DIRS),$(eval \
     $(patsubst %.c,build/san/%.o,$(wildcard $(d)/*.c)): \
         INCLUDES := $(addprefix -I,$(d) $(DEPS_$(d)))))
 
-.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint lint-layout clean
+.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint lint-layout man clean
 .DEFAULT_GOAL := all
 
 # Plain `make` on a new machine: the compiler and libraries first (a clear
 # "run as root" message, not "cc: not found", when they are missing).
 all:
 	@scripts/install-deps build
-	@$(MAKE) --no-print-directory netbootd
+	@$(MAKE) --no-print-directory netbootd man
+
+man: $(MAN_PAGES)
+
+build/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp && mv $@.tmp $@
 
 netbootd: $(REL_OBJS) build/rel/daemon/main.o
 	$(CC) $(RELEASE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -97,7 +109,7 @@ unit: $(UNIT_BINS)
 # corpus replay. Each runner prints its summary; tests/run prints the total.
 check:
 	@scripts/install-deps check
-	@$(MAKE) --no-print-directory netbootd build/san/netbootd $(UNIT_BINS)
+	@$(MAKE) --no-print-directory netbootd build/san/netbootd $(UNIT_BINS) $(MAN_PAGES)
 	@$(MAKE) --no-print-directory lint-layout
 	@FUZZ_OBJS="$(SAN_OBJS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/run all $(UNIT_BINS)
 

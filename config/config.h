@@ -172,6 +172,16 @@ int config_boot_index(const struct config *cfg, const char *name);
 /* Is any subnet a proxyDHCP one (mode: proxy)? */
 bool config_has_proxy(const struct config *cfg);
 
+/* Every key the loader accepts, as a full dotted path: "tftp.port",
+ * "subnets[].lease-time", "boot[].match.arch" ("[]" stands for any list
+ * item). The entries of a subnet's or a class's `options:` list are those
+ * of the top-level one, listed once as "options[].code" etc. Returns a
+ * NULL-terminated array (count in *n when n is not NULL), or NULL when out
+ * of memory; free it with config_known_keys_free(). netbootd.yaml(5) must
+ * document each of them (tests/unit/test_config_keys.c). */
+char **config_known_keys(size_t *n);
+void config_known_keys_free(char **keys);
+
 /* Open files netbootd needs at most: each TFTP transfer holds its socket
  * and its file; each interface its DHCP (67, and 4011 for a proxy), TFTP and
  * RA sockets; the reserve covers the rest (the loop, signals, the lease journal and event log, a

@@ -8,6 +8,11 @@
 #include "arch.h"
 #include "config_ctx.h"
 
+const char *const cfg_keys_match[] = { "arch", "vendor-class", "user-class", "mac", NULL };
+const char *const cfg_keys_pxelinux[] = { "magic", "configfile", "pathprefix", "reboottime", NULL };
+const char *const cfg_keys_class[] = { "name", "match", "filename", "next-server",
+    "server-name", "pxelinux", "options", NULL };
+
 static bool load_mac_match(struct cfg_ctx *c, const struct ynode *n, const char *path,
                            struct config_mac_match *m)
 {
@@ -44,10 +49,9 @@ bad:
 static void load_match(struct cfg_ctx *c, const struct ynode *n, const char *path,
                        struct config_boot_class *b)
 {
-    static const char *const keys[] = { "arch", "vendor-class", "user-class", "mac", NULL };
     char sub[CFG_PATHLEN];
     const struct ynode *x;
-    if (!cfg_check_keys(c, n, path, keys))
+    if (!cfg_check_keys(c, n, path, cfg_keys_match))
         return;
     if ((x = ytree_get(n, "arch"))) {
         char **names = NULL;
@@ -112,11 +116,10 @@ static bool text_option(struct config_boot_class *b, uint8_t code, const char *t
 static void load_pxelinux(struct cfg_ctx *c, const struct ynode *n, const char *path,
                           struct config_boot_class *b)
 {
-    static const char *const keys[] = { "magic", "configfile", "pathprefix", "reboottime", NULL };
     char sub[CFG_PATHLEN];
     const struct ynode *x;
     struct config_pos pos = { n->line, n->column };
-    if (!cfg_check_keys(c, n, path, keys))
+    if (!cfg_check_keys(c, n, path, cfg_keys_pxelinux))
         return;
     if ((x = ytree_get(n, "magic"))) {
         bool magic = false;
@@ -151,14 +154,12 @@ static void load_pxelinux(struct cfg_ctx *c, const struct ynode *n, const char *
 void cfg_load_class(struct cfg_ctx *c, const struct ynode *n, const char *path,
                     struct config_boot_class *b, size_t index)
 {
-    static const char *const keys[] = { "name", "match", "filename", "next-server",
-        "server-name", "pxelinux", "options", NULL };
     char sub[CFG_PATHLEN];
     const struct ynode *x;
 
     b->pos.line = n->line;
     b->pos.column = n->column;
-    if (!cfg_check_keys(c, n, path, keys))
+    if (!cfg_check_keys(c, n, path, cfg_keys_class))
         return;
     if ((x = ytree_get(n, "name"))) {
         snprintf(sub, sizeof sub, "%s.name", path);

@@ -46,6 +46,19 @@ bool cfg_ipv4_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
 bool cfg_string_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
                      char ***out, size_t *n_out);
 
+/* The keys each mapping accepts (NULL-terminated), one table per mapping,
+ * used both by the loader and by config_known_keys() (config_keys.c). */
+extern const char *const cfg_keys_root[];       /* config_load.c */
+extern const char *const cfg_keys_tftp[];
+extern const char *const cfg_keys_leases[];
+extern const char *const cfg_keys_subnet[];     /* config_subnets.c */
+extern const char *const cfg_keys_range[];
+extern const char *const cfg_keys_host[];
+extern const char *const cfg_keys_class[];      /* config_boot.c */
+extern const char *const cfg_keys_match[];
+extern const char *const cfg_keys_pxelinux[];
+extern const char *const cfg_keys_option[];     /* config_options.c */
+
 /* Sections read by their own files; each reports its own errors. */
 void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
                      struct config_subnet *s);                      /* config_subnets.c */

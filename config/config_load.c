@@ -28,14 +28,15 @@ static char *resolve_path(const struct config *cfg, const char *p)
     return out;
 }
 
+const char *const cfg_keys_tftp[] = { "enabled", "root", "port", "max-block-size",
+    "max-window-size", "max-sessions", "max-sessions-per-client", "max-pending-sessions",
+    "timeout", "retries", "map-backslash", "busy-poll", NULL };
+
 static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tftp *t)
 {
-    static const char *const keys[] = { "enabled", "root", "port", "max-block-size",
-        "max-window-size", "max-sessions", "max-sessions-per-client", "max-pending-sessions",
-        "timeout", "retries", "map-backslash", "busy-poll", NULL };
     const struct ynode *x;
     unsigned long v;
-    if (!cfg_check_keys(c, n, "tftp", keys))
+    if (!cfg_check_keys(c, n, "tftp", cfg_keys_tftp))
         return;
     if ((x = ytree_get(n, "enabled")))
         cfg_bool(c, x, "tftp.enabled", &t->enabled);
@@ -68,13 +69,14 @@ static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tf
         t->busy_poll_us = (unsigned)v;
 }
 
+const char *const cfg_keys_leases[] = { "file", "on-event", "event-log", "hook-timeout",
+    "hook-queue", "offer-hold", "decline-time", NULL };
+
 static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_leases *l)
 {
-    static const char *const keys[] = { "file", "on-event", "event-log", "hook-timeout",
-        "hook-queue", "offer-hold", "decline-time", NULL };
     const struct ynode *x;
     unsigned long v;
-    if (!cfg_check_keys(c, n, "leases", keys))
+    if (!cfg_check_keys(c, n, "leases", cfg_keys_leases))
         return;
     if ((x = ytree_get(n, "file")) && cfg_string(c, x, "leases.file", &l->file) && l->file) {
         char *abs = resolve_path(c->cfg, l->file);
@@ -144,14 +146,15 @@ static void set_defaults(struct config *cfg)
         }                                                                                  \
     } while (0)
 
+const char *const cfg_keys_root[] = { "interfaces", "subnets", "hosts", "boot", "options",
+    "tftp", "leases", "user", "answer-router-solicitations", "relays", NULL };
+
 static void load_root(struct cfg_ctx *c, const struct ynode *root)
 {
-    static const char *const keys[] = { "interfaces", "subnets", "hosts", "boot", "options",
-        "tftp", "leases", "user", "answer-router-solicitations", "relays", NULL };
     struct config *cfg = c->cfg;
     const struct ynode *x;
 
-    if (!cfg_check_keys(c, root, "", keys))
+    if (!cfg_check_keys(c, root, "", cfg_keys_root))
         return;
     if (!(x = ytree_get(root, "interfaces")))
         cfg_error(c, root, "interfaces", "expected a list of interfaces to serve (e.g. interfaces: [eth1])");

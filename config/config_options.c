@@ -196,10 +196,11 @@ bool cfg_option_put(struct config_option **list, size_t *n, const struct config_
     return true;
 }
 
+const char *const cfg_keys_option[] = { "code", "name", "type", "value", "force", NULL };
+
 static bool parse_one_option(struct cfg_ctx *c, const struct ynode *n, const char *path,
                              struct config_option *opt)
 {
-    static const char *const keys[] = { "code", "name", "type", "value", "force", NULL };
     char sub[512];
     enum opt_type type = T_NONE;
     unsigned long code = 0;
@@ -208,7 +209,7 @@ static bool parse_one_option(struct cfg_ctx *c, const struct ynode *n, const cha
     memset(opt, 0, sizeof *opt);
     opt->pos.line = n->line;
     opt->pos.column = n->column;
-    if (!cfg_check_keys(c, n, path, keys))
+    if (!cfg_check_keys(c, n, path, cfg_keys_option))
         return false;
 
     const struct ynode *ncode = ytree_get(n, "code"), *nname = ytree_get(n, "name");

@@ -7,14 +7,19 @@
 #include "arch.h"
 #include "config_ctx.h"
 
+const char *const cfg_keys_range[] = { "start", "end", NULL };
+const char *const cfg_keys_subnet[] = { "subnet", "mode", "clients", "range", "router",
+    "routers", "dns", "domain", "lease-time", "max-lease-time", "min-lease-time", "bootp",
+    "options", NULL };
+const char *const cfg_keys_host[] = { "mac", "ip", "hostname", "boot", NULL };
+
 static bool load_subnet_range(struct cfg_ctx *c, const struct ynode *n, const char *path,
                               struct config_subnet *s)
 {
     if (n->kind == YNODE_MAP) {
-        static const char *const keys[] = { "start", "end", NULL };
         char sub[CFG_PATHLEN];
         const struct ynode *a = ytree_get(n, "start"), *b = ytree_get(n, "end");
-        cfg_check_keys(c, n, path, keys);
+        cfg_check_keys(c, n, path, cfg_keys_range);
         if (!a || !b) {
             cfg_error(c, n, path, "expected both `start` and `end`");
             return false;
@@ -169,9 +174,6 @@ static void load_mode(struct cfg_ctx *c, const struct ynode *n, const char *path
 void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
                      struct config_subnet *s)
 {
-    static const char *const keys[] = { "subnet", "mode", "clients", "range", "router",
-        "routers", "dns", "domain", "lease-time", "max-lease-time", "min-lease-time", "bootp",
-        "options", NULL };
     char sub[CFG_PATHLEN];
 
     s->pos.line = n->line;
@@ -179,7 +181,7 @@ void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
     s->lease_time = 3600;
     s->max_lease_time = 86400;
     s->min_lease_time = 120;
-    if (!cfg_check_keys(c, n, path, keys))
+    if (!cfg_check_keys(c, n, path, cfg_keys_subnet))
         return;
 
     const struct ynode *x = ytree_get(n, "subnet");
@@ -220,14 +222,13 @@ void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
 void cfg_load_host(struct cfg_ctx *c, const struct ynode *n, const char *path,
                    struct config_host *h)
 {
-    static const char *const keys[] = { "mac", "ip", "hostname", "boot", NULL };
     char sub[CFG_PATHLEN];
     const struct ynode *x;
 
     h->pos.line = n->line;
     h->pos.column = n->column;
     h->boot_index = -1;
-    if (!cfg_check_keys(c, n, path, keys))
+    if (!cfg_check_keys(c, n, path, cfg_keys_host))
         return;
     if (!(x = ytree_get(n, "mac"))) {
         cfg_error(c, n, path, "expected `mac` (e.g. \"52:54:00:12:34:56\")");
