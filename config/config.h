@@ -172,6 +172,11 @@ int config_boot_index(const struct config *cfg, const char *name);
 /* Is any subnet a proxyDHCP one (mode: proxy)? */
 bool config_has_proxy(const struct config *cfg);
 
+/* Does class `a` match every client class `b` matches (so that `b`, after
+ * `a`, can never match)? Does `b` match every client (no criteria)? */
+bool config_class_covers(const struct config_boot_class *a, const struct config_boot_class *b);
+bool config_class_matches_all(const struct config_boot_class *b);
+
 /* Every key the loader accepts, as a full dotted path: "tftp.port",
  * "subnets[].lease-time", "boot[].match.arch" ("[]" stands for any list
  * item). The entries of a subnet's or a class's `options:` list are those

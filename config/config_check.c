@@ -253,6 +253,7 @@ void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root)
             root_fd = open(cfg->tftp.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
     check_boot(c, root, root_fd);
+    cfg_check_classes(c, root);
     if (cfg->tftp.enabled)
         check_open_files(c, root);
     if (root_fd >= 0)

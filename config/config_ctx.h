@@ -75,5 +75,8 @@ bool cfg_option_put(struct config_option **list, size_t *n, const struct config_
 
 /* Semantic checks across the whole model (config_check.c). */
 void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root);
+/* Warn about boot classes that can never match (config_classes.c); needs
+ * hosts[].boot resolved. */
+void cfg_check_classes(struct cfg_ctx *c, const struct ynode *root);
 
 #endif

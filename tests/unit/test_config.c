@@ -355,6 +355,72 @@ static void test_warning_missing_boot_file(void **state)
     config_free(cfg);
 }
 
+/* The warnings a profile loads with, joined by newlines ("" for none). */
+static char *warnings_of(const char *yaml)
+{
+    struct config *cfg = NULL;
+    struct config_diag diag = { 0 };
+    static char out[4096];
+    out[0] = '\0';
+    assert_int_equal(config_load_buffer("c.yaml", "/tmp", yaml, strlen(yaml), NULL, 0, &cfg,
+                                        &diag), 0);
+    for (size_t i = 0; i < diag.n_warnings; i++)
+        snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? "\n" : "",
+                 diag.warnings[i]);
+    config_diag_free(&diag);
+    config_free(cfg);
+    return out;
+}
+
+/* A class after a catch-all, or after a class whose criteria are all
+ * looser, can never match (first match wins); one a reservation names
+ * still serves that host. */
+static void test_class_shadowing(void **state)
+{
+    (void)state;
+#define SUBNET BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n"
+    assert_string_equal(warnings_of(SUBNET "boot:\n"
+                                    "  - { name: all }\n"
+                                    "  - { name: bios, match: { arch: bios } }\n"),
+                        "c.yaml:6:26: warning: boot[1].match: class 'bios' can never match: "
+                        "boot[0] 'all' (line 5) before it matches every client");
+    assert_string_equal(warnings_of(SUBNET "boot:\n"
+                                    "  - { name: pxe, match: { vendor-class: PXEClient } }\n"
+                                    "  - { name: ipxe, match: { user-class: iPXE } }\n"
+                                    "  - name: efi\n"
+                                    "    match: { vendor-class: \"PXEClient:Arch:00007\", arch: efi-x64 }\n"),
+                        "c.yaml:8:12: warning: boot[2].match: class 'efi' can never match: "
+                        "every client it matches is taken first by boot[0] 'pxe' (line 5)");
+    /* MAC prefixes: the longer one after the shorter is dead, not the reverse. */
+    assert_string_equal(warnings_of(SUBNET "boot:\n"
+                                    "  - { name: lab, match: { mac: \"52:54:00:*\" } }\n"
+                                    "  - { name: one, match: { mac: \"52:54:00:12:34:56\" } }\n"),
+                        "c.yaml:6:25: warning: boot[1].match: class 'one' can never match: "
+                        "every client it matches is taken first by boot[0] 'lab' (line 5)");
+    assert_string_equal(warnings_of(SUBNET "boot:\n"
+                                    "  - { name: one, match: { mac: \"52:54:00:12:34:56\" } }\n"
+                                    "  - { name: lab, match: { mac: \"52:54:00:*\" } }\n"
+                                    "  - { name: ipxe-bios, match: { arch: bios, user-class: iPXE } }\n"
+                                    "  - { name: bios, match: { arch: [bios] } }\n"
+                                    "  - { name: both, match: { arch: [bios, efi-x64] } }\n"
+                                    "  - { name: rest }\n"), "");
+    /* A dead class that a reservation names is not reported. */
+    assert_string_equal(warnings_of(SUBNET "hosts: [{ mac: \"52:54:00:00:00:01\", boot: special }]\n"
+                                    "boot:\n"
+                                    "  - { name: all }\n"
+                                    "  - { name: special, match: { arch: bios } }\n"), "");
+#undef SUBNET
+    struct config_boot_class all = { 0 }, bios = { 0 };
+    uint16_t arch_bios = 0;
+    bios.arch = &arch_bios;
+    bios.n_arch = 1;
+    assert_true(config_class_matches_all(&all));
+    assert_false(config_class_matches_all(&bios));
+    assert_true(config_class_covers(&all, &bios));
+    assert_false(config_class_covers(&bios, &all));
+    assert_true(config_class_covers(&bios, &bios));
+}
+
 /* Issue #23: mode and clients, their defaults, and the proxy mistakes. */
 static void test_proxy_mode(void **state)
 {
@@ -464,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_warning_missing_boot_file),
+        cmocka_unit_test(test_class_shadowing),
         cmocka_unit_test(test_proxy_mode),
         cmocka_unit_test(test_proxy_warnings),
         cmocka_unit_test(test_shipped_profiles),
