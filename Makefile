@@ -9,6 +9,8 @@
 #   make unit       just the cmocka unit tests (sanitized)
 #   make lint       cppcheck, and the layout rules (scripts/lint-layout)
 #   make man        the man pages (build/man/) from docs/man/*.scd (scdoc)
+#   make install    binary, man pages, profile, unit, sysusers/tmpfiles/logrotate
+#                   (PREFIX=/usr/local, DESTDIR); make uninstall
 
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -60,7 +62,8 @@ $(foreach d,$(SRC_DIRS),$(eval \
     $(patsubst %.c,build/san/%.o,$(wildcard $(d)/*.c)): \
         INCLUDES := $(addprefix -I,$(d) $(DEPS_$(d)))))
 
-.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint lint-layout man clean
+.PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint lint-layout man clean \
+        install uninstall
 .DEFAULT_GOAL := all
 
 # Plain `make` on a new machine: the compiler and libraries first (a clear
@@ -149,6 +152,38 @@ lint:
 # The layout rules alone (quick; make check runs them too).
 lint-layout:
 	@scripts/lint-layout $(foreach d,$(SRC_DIRS),$(d)=$(subst $(space),$(comma),$(strip $(DEPS_$(d)))))
+
+# make install: what a service needs, from dist/ (dist/README.md). The
+# profile is installed only when none is there. debian/rules sets PREFIX=/usr
+# and UNITDIR=/lib/systemd/system.
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+install: netbootd $(MAN_PAGES)
+	install -D -m 755 netbootd $(DESTDIR)$(SBINDIR)/netbootd
+	$(foreach m,$(MAN_PAGES),install -D -m 644 $(m) \
+	    $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/netbootd
+	[ -e $(DESTDIR)$(SYSCONFDIR)/netbootd/netbootd.yaml ] || \
+	    install -m 644 dist/netbootd.yaml $(DESTDIR)$(SYSCONFDIR)/netbootd/netbootd.yaml
+	install -d -m 755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/sbin/netbootd|$(SBINDIR)/netbootd|' \
+	    -e 's|/etc/netbootd/|$(SYSCONFDIR)/netbootd/|' \
+	    dist/netbootd.service > $(DESTDIR)$(UNITDIR)/netbootd.service
+	install -D -m 644 dist/netbootd.sysusers $(DESTDIR)$(SYSUSERSDIR)/netbootd.conf
+	install -D -m 644 dist/netbootd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/netbootd.conf
+	install -D -m 644 dist/netbootd.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/netbootd
+
+# Leaves the profile (edited by its admin) and the lease and log folders.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/netbootd $(DESTDIR)$(UNITDIR)/netbootd.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/netbootd.conf $(DESTDIR)$(TMPFILESDIR)/netbootd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/netbootd \
+	    $(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
 clean:
 	rm -rf --one-file-system build netbootd

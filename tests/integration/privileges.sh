@@ -1,7 +1,7 @@
 #!/bin/bash
 # The privilege boundary (issue 21, items 1 and 2).
-#  - Started as root (default user netbootd), as systemd would start it
-#    without root (setpriv: User= + AmbientCapabilities=), and with
+#  - Started as root (default user netbootd), as dist/netbootd.service
+#    starts it without root (setpriv: its User=, capabilities, umask), and with
 #    `user: root`: the hook runs with no capability in any set and with no
 #    descriptor but stdio, though netbootd itself inherited one; the daemon
 #    keeps CAP_NET_ADMIN only, with no_new_privs set.
@@ -82,13 +82,20 @@ check_run "root start" "$NBUID" "$LOG"
     [ "$(stat -c %U "$LAB_TMP/st1/leases")" = netbootd ] || fail "lease file: $(ls -l "$LAB_TMP/st1")"
 echo "result: missing lease folder created: $(stat -c '%U %a' "$LAB_TMP/st1")"
 
-# 2. As systemd would start it: User=netbootd, AmbientCapabilities=.
+# 2. As dist/netbootd.service starts it: its User=, AmbientCapabilities=,
+#    CapabilityBoundingSet=, NoNewPrivileges= and UMask=, read from the unit.
+unit_key() { sed -n "s/^$1=//p" dist/netbootd.service; }
+unit_caps() { unit_key "$1" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g'; }
+AMB=$(unit_caps AmbientCapabilities); BND=$(unit_caps CapabilityBoundingSet)
+[ "$(unit_key User)" = netbootd ] && [ "$(unit_key NoNewPrivileges)" = yes ] && [ -n "$AMB" ] ||
+    fail "dist/netbootd.service: User=$(unit_key User) NoNewPrivileges=$(unit_key NoNewPrivileges) caps '$AMB'"
 mkdir -p "$LAB_TMP/st2"; chown netbootd: "$LAB_TMP/st2"
 LOG="$LAB_TMP/ambient.log"
 NB_PID=$(lab_bg "$LAB_SRV" "$LOG" setpriv --reuid netbootd --regid netbootd --clear-groups \
-    --inh-caps +net_admin,+net_bind_service,+net_raw --ambient-caps +net_admin,+net_bind_service,+net_raw \
+    --no-new-privs --bounding-set "-all,$BND" --inh-caps "$AMB" --ambient-caps "$AMB" \
+    sh -c 'umask "$0"; exec "$@"' "$(unit_key UMask)" \
     "$BIN" "${ARGS[@]}" --set leases.file="$LAB_TMP/st2/leases/leases")
-check_run "ambient start" "$NBUID" "$LOG"
+check_run "unit start ($AMB)" "$NBUID" "$LOG"
 
 # 3. user: root stays root; its hooks still get no capability.
 LOG="$LAB_TMP/asroot.log"
