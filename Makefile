@@ -11,6 +11,7 @@
 #   make man        the man pages (build/man/) from docs/man/*.scd (scdoc)
 #   make install    binary, man pages, profile, unit, sysusers/tmpfiles/logrotate
 #                   (PREFIX=/usr/local, DESTDIR); make uninstall
+#   make deb        the Debian package into build/deb/, checked by lintian
 
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -63,7 +64,7 @@ $(foreach d,$(SRC_DIRS),$(eval \
         INCLUDES := $(addprefix -I,$(d) $(DEPS_$(d)))))
 
 .PHONY: all deps check unit integration qemu demo bench bench-ab fresh-check fuzz lint lint-layout man clean \
-        install uninstall
+        install uninstall deb
 .DEFAULT_GOAL := all
 
 # Plain `make` on a new machine: the compiler and libraries first (a clear
@@ -184,6 +185,12 @@ uninstall:
 	    $(DESTDIR)$(SYSUSERSDIR)/netbootd.conf $(DESTDIR)$(TMPFILESDIR)/netbootd.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/netbootd \
 	    $(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+
+# make deb: dpkg-buildpackage on a copy of the tree in build/deb/, so the
+# package, its .changes and dpkg's leftovers stay under build/.
+deb:
+	@scripts/install-deps deb
+	@scripts/build-deb
 
 clean:
 	rm -rf --one-file-system build netbootd
