@@ -25,6 +25,7 @@
 #include "lease_store.h"
 #include "log.h"
 #include "neigh.h"
+#include "notify.h"
 #include "privdrop.h"
 #include "lease_record.h"
 #include "proxy_seen.h"
@@ -51,6 +52,7 @@ struct netbootd {
     int proxied_fd;             /* LEASES.proxy, where they are saved; -1 without a proxy subnet */
     uv_timer_t expire_timer;
     uv_signal_t sigint, sigterm, sighup;
+    struct notify notify;       /* the service manager (sd_notify), if any */
     bool stopping;
 };
 
@@ -114,11 +116,25 @@ static void proxied_load(struct netbootd *nb)
     free(buf);
 }
 
+/* The one-line summary the service manager shows (systemctl status). */
+static const char *status_line(const struct netbootd *nb, char *buf, size_t size)
+{
+    size_t ifs = nb->cfg->n_interfaces, leases = lease_pool_count(nb->pool);
+    unsigned xfers = nb->tftp ? tftp_server_transfers(nb->tftp) : 0;
+    snprintf(buf, size, "serving %zu interface%s, %zu lease%s, %u transfer%s", ifs,
+             ifs == 1 ? "" : "s", leases, leases == 1 ? "" : "s", xfers, xfers == 1 ? "" : "s");
+    return buf;
+}
+
 static void expire_timer_cb(uv_timer_t *t)
 {
     struct netbootd *nb = t->data;
     lease_pool_expire(nb->pool, wall_now(), expired_cb, nb);
     proxied_save(nb);
+    if (notify_enabled(&nb->notify)) {
+        char line[NOTIFY_STATUS_MAX];
+        notify_status(&nb->notify, status_line(nb, line, sizeof line));
+    }
 }
 
 /* A transfer ended: it becomes the client's boot stage (shown by --leases)
@@ -354,6 +370,7 @@ static void netbootd_stop(struct netbootd *nb)
     if (nb->stopping)
         return;
     nb->stopping = true;
+    notify_stopping(&nb->notify, "stopping: flushing leases, closing transfers");
     dhcp_io_stop(nb->dhcp);
     proxied_save(nb);
     if (nb->proxied_fd >= 0)
@@ -422,10 +439,16 @@ static void on_stop_signal(uv_signal_t *sig, int signum)
 
 static void netbootd_reload(struct netbootd *nb);
 
+/* The service manager sees RELOADING=1, then READY=1 whether the new
+ * profile was taken or refused: either way the daemon serves again. */
 static void on_reload_signal(uv_signal_t *sig, int signum)
 {
+    struct netbootd *nb = sig->data;
+    char line[NOTIFY_STATUS_MAX];
     (void)signum;
-    netbootd_reload(sig->data);
+    notify_reloading(&nb->notify);
+    netbootd_reload(nb);
+    notify_ready(&nb->notify, status_line(nb, line, sizeof line));
 }
 
 static void netbootd_reload(struct netbootd *nb)
@@ -467,12 +490,14 @@ int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, st
     nb.proxied_fd = -1;
     nb.loop = uv_default_loop();
     signal(SIGPIPE, SIG_IGN);
+    notify_init(&nb.notify, nb.loop);
 
     err = netbootd_start(&nb);
     if (err < 0) {
         /* Whatever did start (lease pool, DHCP socket, half the TFTP
          * listeners) is closed and freed like on a normal stop. */
         netbootd_stop(&nb);
+        notify_failed(&nb.notify, err);
         close_loop(&nb);
         return err;
     }
@@ -486,6 +511,10 @@ int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, st
     uv_signal_start(&nb.sighup, on_reload_signal, SIGHUP);
 
     log_info("netbootd ready: profile %s", profile);
+    /* Every socket is bound and the leases are replayed: requests queued
+     * in the sockets meanwhile are answered as soon as the loop runs. */
+    char line[NOTIFY_STATUS_MAX];
+    notify_ready(&nb.notify, status_line(&nb, line, sizeof line));
     uv_run(nb.loop, UV_RUN_DEFAULT);
 
     close_loop(&nb);

@@ -34,6 +34,11 @@ void tftp_server_maybe_free(struct tftp_server *srv)
     free(srv);
 }
 
+unsigned tftp_server_transfers(const struct tftp_server *s)
+{
+    return s->n_xfers;
+}
+
 static const char *peer_text(const struct sockaddr_in *sin, char *buf, size_t size)
 {
     char ip[16];

@@ -32,6 +32,8 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
                       struct tftp_server **out);
 /* SIGHUP: a new root and limits for new transfers; running ones finish. */
 int tftp_server_reload(struct tftp_server *s, const struct config *cfg);
+/* Transfers running now (for the service manager's one-line status). */
+unsigned tftp_server_transfers(const struct tftp_server *s);
 /* Close listeners and transfers; frees everything once handles are closed. */
 void tftp_server_stop(struct tftp_server *s);
 
