@@ -117,12 +117,15 @@ struct config_leases {
     unsigned hook_queue;        /* max queued events; default 1024 */
     unsigned offer_hold;        /* seconds an OFFERed address is held; default 30 */
     unsigned decline_time;      /* seconds a DECLINEd address is quarantined; default 600 */
+    /* Where file, on-event and event-log were set, for --check's messages. */
+    struct config_pos file_pos, on_event_pos, event_log_pos;
 };
 
 struct config {
     char *path;                 /* the profile file as given */
     char *dir;                  /* its folder, for relative paths */
     char **interfaces;          size_t n_interfaces;
+    struct config_pos *interface_pos;   /* of each interfaces[i], for --check */
     struct config_subnet *subnets; size_t n_subnets;
     struct config_host *hosts;  size_t n_hosts;
     struct config_boot_class *boot; size_t n_boot;
@@ -132,7 +135,8 @@ struct config {
     uint32_t *relays;           size_t n_relays;
     struct config_tftp tftp;
     struct config_leases leases;
-    char *user;                 /* drop privileges to this user; default "netbootd" if it exists else "nobody" */
+    char *user;                 /* drop privileges to this user; default "netbootd" */
+    struct config_pos user_pos;
     /* Answer IPv6 router solicitations with an advertisement that offers
      * nothing (ra_io.c): iPXE waits ~13 s for IPv6 autoconfiguration on a
      * link without an IPv6 router. Default off. */
@@ -147,6 +151,16 @@ struct config_diag {
 };
 
 void config_diag_free(struct config_diag *diag);
+
+/* Add a finished warning ("file:line:col: warning: key: text"); takes
+ * ownership of msg. For checks outside the loader (netbootd --check). */
+void config_diag_warning(struct config_diag *diag, char *msg);
+
+/* Every error and warning of `diag` in file order (messages of profile
+ * `name` by line and column; those without a position first), as an array
+ * of n_errors + n_warnings pointers into diag (free only the array), or
+ * NULL when out of memory. */
+char **config_diag_ordered(const struct config_diag *diag, const char *name);
 
 /* Load a profile. `sets` are "key.path=value" overrides (value in YAML flow
  * syntax) applied over the file, in order. Returns 0 and *out on success

@@ -276,6 +276,7 @@ void config_free(struct config *cfg)
     free(cfg->path);
     free(cfg->dir);
     free_strings(cfg->interfaces, cfg->n_interfaces);
+    free(cfg->interface_pos);
     free(cfg->relays);
     for (size_t i = 0; i < cfg->n_subnets; i++) {
         struct config_subnet *s = &cfg->subnets[i];

@@ -78,6 +78,12 @@ static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_
     unsigned long v;
     if (!cfg_check_keys(c, n, "leases", cfg_keys_leases))
         return;
+    if ((x = ytree_get(n, "file")))
+        l->file_pos = (struct config_pos){ x->line, x->column };
+    if ((x = ytree_get(n, "on-event")))
+        l->on_event_pos = (struct config_pos){ x->line, x->column };
+    if ((x = ytree_get(n, "event-log")))
+        l->event_log_pos = (struct config_pos){ x->line, x->column };
     if ((x = ytree_get(n, "file")) && cfg_string(c, x, "leases.file", &l->file) && l->file) {
         char *abs = resolve_path(c->cfg, l->file);
         free(l->file);
@@ -159,6 +165,12 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
     if (!(x = ytree_get(root, "interfaces")))
         cfg_error(c, root, "interfaces", "expected a list of interfaces to serve (e.g. interfaces: [eth1])");
     else if (cfg_string_list(c, x, "interfaces", &cfg->interfaces, &cfg->n_interfaces)) {
+        cfg->interface_pos = calloc(cfg->n_interfaces ? cfg->n_interfaces : 1,
+                                    sizeof *cfg->interface_pos);
+        for (size_t i = 0; i < cfg->n_interfaces && cfg->interface_pos; i++) {
+            const struct ynode *at = x->kind == YNODE_SEQ ? x->items[i] : x;
+            cfg->interface_pos[i] = (struct config_pos){ at->line, at->column };
+        }
         for (size_t i = 0; i < cfg->n_interfaces; i++)
             if (strlen(cfg->interfaces[i]) == 0 || strlen(cfg->interfaces[i]) > 15)
                 cfg_error(c, x->kind == YNODE_SEQ ? x->items[i] : x, "interfaces",
@@ -175,8 +187,10 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
         load_tftp(c, x, &cfg->tftp);
     if ((x = ytree_get(root, "leases")))
         load_leases(c, x, &cfg->leases);
-    if ((x = ytree_get(root, "user")))
+    if ((x = ytree_get(root, "user"))) {
+        cfg->user_pos = (struct config_pos){ x->line, x->column };
         cfg_string(c, x, "user", &cfg->user);
+    }
     if ((x = ytree_get(root, "answer-router-solicitations")))
         cfg_bool(c, x, "answer-router-solicitations", &cfg->answer_router_solicitations);
     if ((x = ytree_get(root, "relays")))
@@ -217,6 +231,20 @@ static void sort_messages(char **list, size_t n, const char *name)
         }
         list[j] = cur;
     }
+}
+
+char **config_diag_ordered(const struct config_diag *diag, const char *name)
+{
+    size_t n = diag->n_errors + diag->n_warnings;
+    char **all = calloc(n ? n : 1, sizeof *all);
+    if (!all)
+        return NULL;
+    for (size_t i = 0; i < diag->n_errors; i++)
+        all[i] = diag->errors[i];
+    for (size_t i = 0; i < diag->n_warnings; i++)
+        all[diag->n_errors + i] = diag->warnings[i];
+    sort_messages(all, n, name);
+    return all;
 }
 
 int config_load_buffer(const char *name, const char *dir, const char *buf, size_t len,

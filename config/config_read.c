@@ -27,6 +27,11 @@ void config_diag_add(struct config_diag *diag, char *msg)
     diag_push(&diag->errors, &diag->n_errors, msg);
 }
 
+void config_diag_warning(struct config_diag *diag, char *msg)
+{
+    diag_push(&diag->warnings, &diag->n_warnings, msg);
+}
+
 void config_diag_free(struct config_diag *diag)
 {
     for (size_t i = 0; i < diag->n_errors; i++)

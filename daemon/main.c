@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_machine.h"
 #include "config.h"
 #include "lease_table.h"
 #include "log.h"
@@ -28,7 +29,9 @@ static void usage(FILE *out)
           "  -p, --profile FILE      the YAML profile to serve (required)\n"
           "  -s, --set KEY=VALUE     override a profile key; VALUE in YAML flow syntax\n"
           "                          (e.g. --set interfaces=[eth1] --set tftp.root=/srv/tftp)\n"
-          "  -c, --check             validate the profile, print a summary, exit 0 or 1\n"
+          "  -c, --check             validate the profile and what it needs of this machine\n"
+          "                          (interfaces, hook, folders), print a summary, exit 0 or 1\n"
+          "      --strict            with --check: warnings are errors too (exit 1)\n"
           "  -L, --leases            print the current leases and boot progress, then exit\n"
           "  -l, --log-level LEVEL   error, warn, info (default) or debug\n"
           "  -V, --version           print the version and exit\n"
@@ -39,9 +42,16 @@ static void usage(FILE *out)
           out);
 }
 
-/* Print every diagnostic, one per line; errors last so they stay on screen. */
-static void print_diag(const struct config_diag *diag)
+/* Print every diagnostic, one per line, errors and warnings in file order. */
+static void print_diag(const struct config_diag *diag, const char *profile)
 {
+    char **all = config_diag_ordered(diag, profile);
+    if (all) {
+        for (size_t i = 0; i < diag->n_errors + diag->n_warnings; i++)
+            fprintf(stderr, "%s\n", all[i]);
+        free(all);
+        return;
+    }
     for (size_t i = 0; i < diag->n_warnings; i++)
         fprintf(stderr, "%s\n", diag->warnings[i]);
     for (size_t i = 0; i < diag->n_errors; i++)
@@ -52,7 +62,7 @@ struct args {
     const char *profile;
     const char **sets;
     size_t n_sets;
-    bool check, leases;
+    bool check, strict, leases;
 };
 
 /* -1: go on; else the exit status (--help, --version, a bad option). */
@@ -62,6 +72,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         { "profile",   required_argument, NULL, 'p' },
         { "set",       required_argument, NULL, 's' },
         { "check",     no_argument,       NULL, 'c' },
+        { "strict",    no_argument,       NULL, 'S' },
         { "leases",    no_argument,       NULL, 'L' },
         { "log-level", required_argument, NULL, 'l' },
         { "version",   no_argument,       NULL, 'V' },
@@ -80,6 +91,7 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->sets[a->n_sets++] = optarg;
             break;
         case 'c': a->check = true; break;
+        case 'S': a->strict = true; break;
         case 'L': a->leases = true; break;
         case 'l':
             level = log_level_from_name(optarg);
@@ -100,6 +112,10 @@ static int parse_args(int argc, char **argv, struct args *a)
         usage(stderr);
         return 2;
     }
+    if (a->strict && !a->check) {
+        fprintf(stderr, "netbootd: --strict goes with --check\n");
+        return 2;
+    }
     if (!a->profile) {
         fprintf(stderr, "netbootd: --profile FILE is required\n");
         usage(stderr);
@@ -114,7 +130,10 @@ static int run(const struct args *a)
     struct config_diag diag = { 0 };
     int rc = 1;
     int err = config_load_file(a->profile, a->sets, a->n_sets, &cfg, &diag);
-    print_diag(&diag);
+    if (err == 0 && a->check)
+        check_machine(cfg, &diag);
+    print_diag(&diag, a->profile);
+    size_t warnings = diag.n_warnings;
     if (err < 0) {
         fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", a->profile,
                 diag.n_errors, diag.n_errors == 1 ? "" : "s");
@@ -122,7 +141,10 @@ static int run(const struct args *a)
         return 1;
     }
     config_diag_free(&diag);
-    if (a->check) {
+    if (a->check && a->strict && warnings) {
+        fprintf(stderr, "netbootd: %s: %zu warning%s, and --strict: profile refused\n",
+                a->profile, warnings, warnings == 1 ? "" : "s");
+    } else if (a->check) {
         config_print_summary(cfg, stdout);
         rc = 0;
     } else if (a->leases) {
