@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "config_ctx.h"     /* config_diag_add */
 
 static const char *const TMP_ROOT[] = { "tftp.root=/tmp" };
 
@@ -421,6 +422,28 @@ static void test_class_shadowing(void **state)
     assert_true(config_class_covers(&bios, &bios));
 }
 
+/* Errors and warnings print together in file order; messages without a
+ * position (--set, a file that cannot be read) first. */
+static void test_diag_file_order(void **state)
+{
+    (void)state;
+    struct config_diag diag = { 0 };
+    config_diag_add(&diag, strdup("p.yaml:12:3: subnets[0].range: bad"));
+    config_diag_add(&diag, strdup("p.yaml:2:9: interfaces: bad"));
+    config_diag_warning(&diag, strdup("p.yaml:7:1: warning: boot[0].filename: missing"));
+    config_diag_warning(&diag, strdup("p.yaml:2:1: warning: interfaces[0]: no address"));
+    config_diag_warning(&diag, strdup("--set: warning: user: root"));
+    char **all = config_diag_ordered(&diag, "p.yaml");
+    assert_non_null(all);
+    assert_string_equal(all[0], "--set: warning: user: root");
+    assert_string_equal(all[1], "p.yaml:2:1: warning: interfaces[0]: no address");
+    assert_string_equal(all[2], "p.yaml:2:9: interfaces: bad");
+    assert_string_equal(all[3], "p.yaml:7:1: warning: boot[0].filename: missing");
+    assert_string_equal(all[4], "p.yaml:12:3: subnets[0].range: bad");
+    free(all);
+    config_diag_free(&diag);
+}
+
 /* Issue #23: mode and clients, their defaults, and the proxy mistakes. */
 static void test_proxy_mode(void **state)
 {
@@ -531,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_warning_missing_boot_file),
         cmocka_unit_test(test_class_shadowing),
+        cmocka_unit_test(test_diag_file_order),
         cmocka_unit_test(test_proxy_mode),
         cmocka_unit_test(test_proxy_warnings),
         cmocka_unit_test(test_shipped_profiles),

@@ -197,12 +197,144 @@ static void test_profile_md_names_every_key(void **state)
     assert_int_equal(problems, 0);
 }
 
+/* The first number, true or false in s (up to end), or "" when none. */
+static void first_value(const char *s, const char *end, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (const char *p = s; p < end; p++) {
+        bool start = p == s || !(p[-1] == '-' || p[-1] == '.' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                                 (p[-1] >= '0' && p[-1] <= '9'));
+        if (!start)
+            continue;
+        size_t n = strspn(p, "0123456789");
+        if (n && n < size && p + n <= end) {
+            snprintf(out, size, "%.*s", (int)n, p);
+            return;
+        }
+        if (strncmp(p, "true", 4) == 0 || strncmp(p, "false", 5) == 0) {
+            snprintf(out, size, "%s", p[0] == 't' ? "true" : "false");
+            return;
+        }
+    }
+}
+
+/* The man page's default for `key`: its first number or boolean. */
+static bool man_default(const char *man, const char *key, char *out, size_t size)
+{
+    char entry[160];
+    snprintf(entry, sizeof entry, "\n*%s* (", key);
+    const char *e = strstr(man, entry);
+    if (!e)
+        return false;
+    const char *eol = strchr(e + 1, '\n');
+    const char *d = strstr(e, "; default ");
+    if (!d || !eol || d > eol)
+        return false;
+    first_value(d + 10, eol, out, size);
+    return true;
+}
+
+/* One row "| `key` ... | meaning | default |" of section `section`: its
+ * numeric or boolean defaults against the man page's. Returns mismatches. */
+static int row_defaults(char **keys, const char *man, const char *section, const char *line,
+                        const char *prev, const char *last, int *compared)
+{
+    int problems = 0;
+    char vals[4][24];
+    size_t n_vals = 0;
+    for (const char *p = prev + 1; p < last && n_vals < 4;) {
+        first_value(p, last, vals[n_vals], sizeof vals[0]);
+        if (!vals[n_vals][0])
+            break;
+        p = strstr(p, vals[n_vals]) + strlen(vals[n_vals]);
+        n_vals++;
+    }
+    const char *cell_end = strchr(line + 1, '|');
+    size_t k = 0;
+    for (const char *t = strchr(line, '`'); t && t < cell_end && n_vals;
+         t = strchr(t + 1, '`'), k++) {
+        const char *close = strchr(t + 1, '`');
+        if (!close || close > cell_end)
+            break;
+        char full[160], want[24];
+        for (size_t i = 0; keys[i]; i++) {
+            size_t sl = strlen(section), kl = (size_t)(close - t - 1);
+            const char *rest = keys[i] + sl;
+            bool in = strncmp(keys[i], section, sl) == 0 &&
+                      (sl == 0 || *rest == '.' || strncmp(rest, "[].", 3) == 0);
+            if (in && sl)
+                rest += *rest == '.' ? 1 : 3;
+            if (in && strlen(rest) == kl && strncmp(rest, t + 1, kl) == 0)
+                snprintf(full, sizeof full, "%s", keys[i]);
+            else
+                continue;
+            const char *mine = vals[n_vals == 1 ? 0 : k < n_vals ? k : n_vals - 1];
+            if (man_default(man, full, want, sizeof want) && want[0]) {
+                (*compared)++;
+                if (strcmp(want, mine) != 0) {
+                    print_error("%s says the default of %s is %s, %s says %s\n",
+                                PROFILE_MD, full, mine, MAN_YAML, want);
+                    problems++;
+                }
+            }
+        }
+        t = close;
+    }
+    return problems;
+}
+
+/* Where profile.md and the man page both give a number or a boolean as a
+ * key's default, it is the same one. A table row of profile.md names one
+ * key or several (`max-lease-time`, `min-lease-time` | ... | 86400, 120). */
+static void test_defaults_agree(void **state)
+{
+    (void)state;
+    char **keys = config_known_keys(NULL);
+    char *man = read_text(MAN_YAML), *md = read_text(PROFILE_MD);
+    int problems = 0, compared = 0;
+    char section[64] = "";
+    for (char *line = md; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (strncmp(line, "## ", 3) == 0) {
+            const char *tick = strchr(line, '`');
+            if (strcmp(line, "## Top level") == 0)
+                snprintf(section, sizeof section, "%s", "");
+            else if (tick)
+                snprintf(section, sizeof section, "%.*s", (int)strcspn(tick + 1, "[`"), tick + 1);
+            else
+                snprintf(section, sizeof section, "%s", "-");
+        }
+        char *last = strrchr(line, '|'), *prev = NULL;
+        if (strncmp(line, "| `", 3) == 0 && last && last != line) {
+            *last = '\0';
+            prev = strrchr(line, '|');
+            *last = '|';
+        }
+        /* Rows of a three-column table: key | meaning | default. */
+        size_t bars = 0;
+        for (const char *p = line; *p; p++)
+            bars += *p == '|';
+        if (prev && bars == 4 && strcmp(section, "-") != 0)
+            problems += row_defaults(keys, man, section, line, prev, last, &compared);
+        line = nl ? nl + 1 : NULL;
+    }
+    print_message("compared %d defaults\n", compared);
+    assert_true(compared >= 20);
+    free(man);
+    free(md);
+    config_known_keys_free(keys);
+    assert_int_equal(problems, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_keys),
         cmocka_unit_test(test_man_page_documents_every_key),
         cmocka_unit_test(test_profile_md_names_every_key),
+        cmocka_unit_test(test_defaults_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
