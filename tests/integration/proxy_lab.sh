@@ -70,11 +70,11 @@ echo "result: address offer $addr from dnsmasq, proxy offer from netbootd"
 
 # It takes dnsmasq's address, then asks netbootd's boot server on 4011.
 out=$(inns timeout 10 "$PROBE" --iface cli0 --mac $MAC --type 3 --requested "$addr" \
-    --server-id 192.0.2.1 --arch 7 --vendor-class $VCI --uuid $UUID --wait 4)
+    --server-id 192.0.2.1 --arch 7 --vendor-class $VCI --uuid $UUID --wait 2)
 echo "$out" | grep -q "^reply from=192.0.2.1:67 type=5 yiaddr=$addr " || fail "dnsmasq did not ACK: $out"
 inns ip addr add "$addr/24" dev cli0
 out=$(inns timeout 10 "$PROBE" --iface cli0 --mac $MAC --type 3 --server 192.0.2.2 --port 4011 \
-    --bind "$addr" --sport 4011 --ciaddr "$addr" --arch 7 --vendor-class $VCI --uuid $UUID --wait 3)
+    --bind "$addr" --sport 4011 --ciaddr "$addr" --arch 7 --vendor-class $VCI --uuid $UUID --wait 2)
 echo "$out"
 echo "$out" | grep -q "^reply from=192.0.2.2:4011 type=5 .*siaddr=192.0.2.2 file=efi64/syslinux.efi " ||
     fail "4011 request not answered with the boot file: $out"
