@@ -42,20 +42,35 @@ static void usage(FILE *out)
           out);
 }
 
+/* One diagnostic: plain for --check and --leases; starting the daemon, a
+ * log line (a timestamp, or the journal's priority). */
+static void print_one(const struct config_diag *diag, const char *line, bool as_log)
+{
+    bool error = false;
+    for (size_t i = 0; i < diag->n_errors; i++)
+        error = error || diag->errors[i] == line;
+    if (!as_log)
+        fprintf(stderr, "%s\n", line);
+    else if (error)
+        log_error("%s", line);
+    else
+        log_warn("%s", line);
+}
+
 /* Print every diagnostic, one per line, errors and warnings in file order. */
-static void print_diag(const struct config_diag *diag, const char *profile)
+static void print_diag(const struct config_diag *diag, const char *profile, bool as_log)
 {
     char **all = config_diag_ordered(diag, profile);
     if (all) {
         for (size_t i = 0; i < diag->n_errors + diag->n_warnings; i++)
-            fprintf(stderr, "%s\n", all[i]);
+            print_one(diag, all[i], as_log);
         free(all);
         return;
     }
     for (size_t i = 0; i < diag->n_warnings; i++)
-        fprintf(stderr, "%s\n", diag->warnings[i]);
+        print_one(diag, diag->warnings[i], as_log);
     for (size_t i = 0; i < diag->n_errors; i++)
-        fprintf(stderr, "%s\n", diag->errors[i]);
+        print_one(diag, diag->errors[i], as_log);
 }
 
 struct args {
@@ -132,7 +147,7 @@ static int run(const struct args *a)
     int err = config_load_file(a->profile, a->sets, a->n_sets, &cfg, &diag);
     if (err == 0 && a->check)
         check_machine(cfg, &diag);
-    print_diag(&diag, a->profile);
+    print_diag(&diag, a->profile, !a->check && !a->leases);
     size_t warnings = diag.n_warnings;
     if (err < 0) {
         fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", a->profile,
@@ -167,9 +182,9 @@ int main(int argc, char **argv)
     }
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) {
-        /* Under systemd, stderr is the journal: use its priority prefixes. */
-        if (getenv("JOURNAL_STREAM"))
-            log_set_journal(1);
+        /* Under systemd, stderr is the journal: use its priority prefixes
+         * (it stamps the time itself); anywhere else, a timestamp. */
+        log_set_journal(log_stderr_is_journal());
         rc = run(&a);
     }
     free(a.sets);

@@ -3,8 +3,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static enum log_level current_level = LOG_INFO;
 static int journal_prefixes;
@@ -14,6 +17,41 @@ static void *sink_ctx;
 void log_set_level(enum log_level level) { current_level = level; }
 enum log_level log_get_level(void) { return current_level; }
 void log_set_journal(int on) { journal_prefixes = on; }
+
+/* systemd.exec(5): JOURNAL_STREAM is "DEVICE:INODE" of the stream stdout
+ * and stderr were connected to; inherited by children and kept across a
+ * redirection, so only a match with stderr as it is now counts. */
+bool log_stderr_is_journal(void)
+{
+    const char *js = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    char extra;
+    struct stat st;
+    if (!js || sscanf(js, "%llu:%llu%c", &dev, &ino, &extra) != 2)
+        return false;
+    if (fstat(STDERR_FILENO, &st) < 0)
+        return false;
+    return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+size_t log_format_time(int64_t sec, long nsec, char *buf, size_t size)
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+    if (size == 0)
+        return 0;
+    buf[0] = '\0';
+    if (!gmtime_r(&t, &tm))
+        return 0;
+    int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     (nsec / 1000000) % 1000);
+    if (n < 0 || (size_t)n >= size) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)n;
+}
 
 void log_set_sink(log_sink_fn sink, void *ctx)
 {
@@ -44,7 +82,17 @@ static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
     for (char *c = line; *c; c++)
         if (*c == '\n' || *c == '\r')
             *c = ' ';
-    fprintf(stderr, "%s%s\n", journal_prefixes ? prio[level] : words[level], line);
+    if (journal_prefixes) {
+        fprintf(stderr, "%s%s\n", prio[level], line);
+        return;
+    }
+    /* Not the journal (a terminal, a file, syslog through a pipe): the
+     * line says when, in UTC, to the millisecond. */
+    struct timespec ts;
+    char when[40];
+    clock_gettime(CLOCK_REALTIME, &ts);
+    log_format_time((int64_t)ts.tv_sec, ts.tv_nsec, when, sizeof when);
+    fprintf(stderr, "%s %s%s\n", when, words[level], line);
     if (sink_fn)
         sink_fn(level, line, sink_ctx);
 }

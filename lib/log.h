@@ -1,9 +1,12 @@
 /* log.h - one line per event on stderr, with a level prefix that journald
  * understands (<3> err, <4> warning, <6> info, <7> debug) when stderr is the
- * journal, and a plain "error:"/"warn:"/"info:"/"debug:" word otherwise. */
+ * journal (which stamps the time itself), and otherwise a UTC timestamp and
+ * a plain word:
+ *     2026-12-02T11:31:01.123Z info: netbootd ready: profile ... */
 #ifndef NETBOOTD_LOG_H
 #define NETBOOTD_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,8 +16,14 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 /* "error", "warn", "info", "debug" -> level; -1 if unknown. */
 int log_level_from_name(const char *name);
-/* Use journald's <N> priority prefixes instead of words. */
+/* Use journald's <N> priority prefixes instead of a timestamp and words. */
 void log_set_journal(int on);
+/* Is stderr the journal's stream? JOURNAL_STREAM names its device and
+ * inode; a stderr redirected elsewhere since (a file, a pipe) is not. */
+bool log_stderr_is_journal(void);
+/* "2026-12-02T11:31:01.123Z" into buf; returns the length, 0 (and "") if
+ * it does not fit. */
+size_t log_format_time(int64_t sec, long nsec, char *buf, size_t size);
 
 /* Every line printed is also handed to sink (one at a time, without the
  * level prefix); NULL for none. The daemon keeps its last errors this way. */
