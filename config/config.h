@@ -77,6 +77,7 @@ struct config_boot_class {
     struct config_mac_match *mac; size_t n_mac;
 
     char *filename;             /* BOOTP `file` / option 67 */
+    struct config_pos filename_pos;
     uint32_t next_server;       /* siaddr; 0 = the ingress interface address */
     char *server_name;          /* BOOTP `sname` / option 66 */
     /* Extra options including PXELINUX 208-211: the `pxelinux:` block is

@@ -172,6 +172,7 @@ void cfg_load_class(struct cfg_ctx *c, const struct ynode *n, const char *path,
         load_match(c, x, sub, b);
     }
     if ((x = ytree_get(n, "filename"))) {
+        b->filename_pos = (struct config_pos){ x->line, x->column };
         snprintf(sub, sizeof sub, "%s.filename", path);
         if (cfg_string(c, x, sub, &b->filename) && b->filename && strlen(b->filename) > 127)
             cfg_error(c, x, sub, "expected a file name of at most 127 bytes (the BOOTP `file` field)");

@@ -79,9 +79,10 @@ static void warn(struct check *c, struct config_pos pos, const char *key, const 
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    int n = pos.line ? asprintf(&msg, "%s:%u:%u: warning: %s: %s", c->cfg->path, pos.line,
-                                pos.column, key, text)
-                     : asprintf(&msg, "%s: warning: %s: %s", c->cfg->path, key, text);
+    int n = pos.line ? asprintf(&msg, "%s:%u:%u: warning: %s%s%s", c->cfg->path, pos.line,
+                                pos.column, key, *key ? ": " : "", text)
+                     : asprintf(&msg, "%s: warning: %s%s%s", c->cfg->path, key,
+                                *key ? ": " : "", text);
     if (n >= 0)
         config_diag_warning(c->diag, msg);
 }
@@ -338,11 +339,76 @@ static void check_state(struct check *c, enum state_role role, const char *path,
              file, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, c->name);
 }
 
+/* SIGHUP reloads read the profile as the service user. */
+static void check_profile(struct check *c)
+{
+    char real[PATH_MAX], folder[PATH_MAX];
+    struct stat st, fst;
+    if (!c->known || !realpath(c->cfg->path, real) || stat(real, &st) < 0)
+        return;
+    if (!check_may_access(st.st_mode, st.st_uid, st.st_gid, &c->user, CHECK_R))
+        warn(c, (struct config_pos){ 0, 0 }, "", "%s cannot read the profile (mode %04o, "
+             "owner uid %u, group gid %u): a SIGHUP reload, which reads it as %s, would fail",
+             c->name, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+             (unsigned)st.st_gid, c->name);
+    else if (blocked_folder(c, real, folder, sizeof folder, &fst))
+        warn(c, (struct config_pos){ 0, 0 }, "", "%s cannot reach the profile: folder %s "
+             "(mode %04o, owner uid %u) does not let it through; a SIGHUP reload would fail",
+             c->name, folder, (unsigned)(fst.st_mode & 07777), (unsigned)fst.st_uid);
+}
+
+/* TFTP opens a boot file below the root as the service user: every folder
+ * from the root down must let it through and the file must be readable.
+ * (A missing file is the loader's warning.) */
+static void check_boot_files(struct check *c)
+{
+    const struct config *cfg = c->cfg;
+    if (!c->known || !cfg->tftp.enabled || !cfg->tftp.root)
+        return;
+    for (size_t i = 0; i < cfg->n_boot; i++) {
+        const struct config_boot_class *b = &cfg->boot[i];
+        char path[PATH_MAX], key[48];
+        struct stat st;
+        if (!b->filename || strstr(b->filename, "://"))
+            continue;
+        snprintf(key, sizeof key, "boot[%zu].filename", i);
+        int n = snprintf(path, sizeof path, "%s/", cfg->tftp.root);
+        const char *rel = b->filename;
+        while (*rel == '/')
+            rel++;
+        for (const char *p = rel; n > 0 && (size_t)n < sizeof path; ) {
+            bool last = !strchr(p, '/');
+            if (stat(path, &st) < 0)
+                break;
+            if (!check_may_access(st.st_mode, st.st_uid, st.st_gid, &c->user, CHECK_X)) {
+                warn(c, b->filename_pos, key, "%s cannot reach %s: folder %s (mode %04o, owner "
+                     "uid %u) does not let it through, and TFTP opens files as %s", c->name,
+                     b->filename, path, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+                     c->name);
+                break;
+            }
+            size_t len = last ? strlen(p) : (size_t)(strchr(p, '/') - p) + 1;
+            n += snprintf(path + n, sizeof path - (size_t)n, "%.*s", (int)len, p);
+            p += len;
+            if (last) {
+                if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+                    !check_may_access(st.st_mode, st.st_uid, st.st_gid, &c->user, CHECK_R))
+                    warn(c, b->filename_pos, key, "%s cannot read %s (mode %04o, owner uid %u), "
+                         "and TFTP opens files as %s", c->name, b->filename,
+                         (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, c->name);
+                break;
+            }
+        }
+    }
+}
+
 void check_machine(const struct config *cfg, struct config_diag *diag)
 {
     struct check c = { .cfg = cfg, .diag = diag };
     check_interfaces(&c);
     resolve_user(&c);
+    check_profile(&c);
+    check_boot_files(&c);
     check_hook(&c);
     check_state(&c, STATE_LEASE_FILE, cfg->leases.file, cfg->leases.file_pos);
     check_state(&c, STATE_EVENT_LOG, cfg->leases.event_log, cfg->leases.event_log_pos);
