@@ -132,7 +132,8 @@ bench-ab:
 	@tests/bench/ab
 
 # The install path on a new machine: make check inside a fresh minimal
-# Debian 12 chroot (FRESH_TARGETS="check demo" to run the demo there too).
+# Debian 12 chroot (FRESH_TARGETS="check demo" to run the demo there too),
+# after the Debian package is built, installed and booted from (scripts/fresh-package).
 FRESH_TARGETS ?= check
 fresh-check:
 	@scripts/fresh-check $(FRESH_TARGETS)
