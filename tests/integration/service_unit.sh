@@ -93,6 +93,8 @@ if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/n
     for d in var/lib/netbootd run/netbootd var/log/netbootd; do
         [ "$(stat -c '%u %a' "$R/$d")" = "$uid 750" ] || fail "tmpfiles: /$d is $(stat -c '%u %a' "$R/$d")"
     done
-    echo "result: sysusers.d: system user netbootd (uid $uid, nologin); tmpfiles.d: its 3 folders, 0750"
+    [ "$(stat -c '%u %a' "$R/srv/tftp")" = "0 755" ] || fail "tmpfiles: /srv/tftp is $(stat -c '%u %a' "$R/srv/tftp")"
+    echo "result: sysusers.d: system user netbootd (uid $uid, nologin); tmpfiles.d: its 3 folders, 0750," \
+         "and the example's TFTP root /srv/tftp, root's, 0755"
 fi
 exit 0
