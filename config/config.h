@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define CONFIG_CONTROL_DEFAULT "/run/netbootd/control"
+
 struct config_pos {
     unsigned line;      /* 1-based; 0 = not from the file (default or --set) */
     unsigned column;    /* 1-based */
@@ -142,6 +144,9 @@ struct config {
      * nothing (ra_io.c): iPXE waits ~13 s for IPv6 autoconfiguration on a
      * link without an IPv6 router. Default off. */
     bool answer_router_solicitations;
+    /* The control socket `netbootd status` and `netbootd reload` talk to;
+     * default /run/netbootd/control. */
+    char *control;
 };
 
 /* Problems found while loading. Each message is complete and ready to print:

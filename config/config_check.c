@@ -309,6 +309,7 @@ void config_free(struct config *cfg)
     free(cfg->leases.on_event);
     free(cfg->leases.event_log);
     free(cfg->user);
+    free(cfg->control);
     free(cfg);
 }
 

@@ -113,6 +113,19 @@ static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_
         l->decline_time = (unsigned)v;
 }
 
+/* The control socket's path: a Unix socket address holds at most 107 bytes. */
+static void load_control(struct cfg_ctx *c, const struct ynode *x, struct config *cfg)
+{
+    if (!cfg_string(c, x, "control", &cfg->control) || !cfg->control)
+        return;
+    char *abs = resolve_path(cfg, cfg->control);
+    free(cfg->control);
+    cfg->control = abs;
+    if (abs && strlen(abs) > 107)
+        cfg_error(c, x, "control", "%s: longer than 107 bytes, the limit of a Unix socket path",
+                  abs);
+}
+
 static void set_defaults(struct config *cfg)
 {
     cfg->tftp.enabled = true;
@@ -153,7 +166,7 @@ static void set_defaults(struct config *cfg)
     } while (0)
 
 const char *const cfg_keys_root[] = { "interfaces", "subnets", "hosts", "boot", "options",
-    "tftp", "leases", "user", "answer-router-solicitations", "relays", NULL };
+    "tftp", "leases", "user", "answer-router-solicitations", "relays", "control", NULL };
 
 static void load_root(struct cfg_ctx *c, const struct ynode *root)
 {
@@ -195,8 +208,12 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
         cfg_bool(c, x, "answer-router-solicitations", &cfg->answer_router_solicitations);
     if ((x = ytree_get(root, "relays")))
         cfg_ipv4_list(c, x, "relays", &cfg->relays, &cfg->n_relays);
+    if ((x = ytree_get(root, "control")))
+        load_control(c, x, cfg);
     if (!cfg->leases.file)
         cfg->leases.file = strdup("/var/lib/netbootd/leases");
+    if (!cfg->control)
+        cfg->control = strdup(CONFIG_CONTROL_DEFAULT);
 }
 
 /* Position of a message "name:line:col: ..." for sorting; 0:0 if none. */

@@ -158,6 +158,7 @@ void config_print_summary(const struct config *cfg, FILE *out)
     fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,
             cfg->leases.on_event ? cfg->leases.on_event : "-",
             cfg->leases.event_log ? cfg->leases.event_log : "-");
+    fprintf(out, "control socket: %s\n", cfg->control ? cfg->control : "-");
     if (cfg->answer_router_solicitations)
         fprintf(out, "ipv6: router solicitations answered (no prefix, no default route)\n");
     if (cfg->n_relays) {

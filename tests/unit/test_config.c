@@ -327,6 +327,27 @@ static void test_set_overrides(void **state)
     config_free(cfg);
 }
 
+/* control: a path resolved against the profile's folder, the default
+ * when absent, and no longer than a Unix socket address holds. */
+static void test_control_socket(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile(full_profile, TMP_ROOT, 1);
+    assert_string_equal(cfg->control, "/run/netbootd/control");
+    config_free(cfg);
+    const char *const rel[] = { "tftp.root=/tmp", "control=run/ctl" };
+    cfg = load_profile(full_profile, rel, 2);
+    assert_string_equal(cfg->control, "/tmp/run/ctl");
+    config_free(cfg);
+    char yaml[512];
+    snprintf(yaml, sizeof yaml, BASE "subnets: [{ subnet: 192.0.2.0/24 }]\ncontrol: /%0108d\n", 0);
+    char want0[300];
+    snprintf(want0, sizeof want0, "pxe.yaml:4:10: control: /%0108d: longer than 107 bytes, the "
+             "limit of a Unix socket path", 0);
+    const char *want[] = { want0 };
+    expect_errors(yaml, NULL, 0, want, 1);
+}
+
 static void test_set_errors(void **state)
 {
     (void)state;
@@ -551,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_tftp_session_limits),
         cmocka_unit_test(test_tftp_sessions_need_open_files),
         cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_control_socket),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_warning_missing_boot_file),
         cmocka_unit_test(test_class_shadowing),
