@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void json_wr_init(struct json_wr *w, char *buf, size_t cap)
@@ -207,4 +208,29 @@ int json_wr_finish(struct json_wr *w)
     if (w->misuse || w->depth != 0 || w->after_key || w->first[0])
         return -EINVAL;
     return 0;
+}
+
+int json_wr_render(size_t first_cap, size_t max_cap, int (*fill)(struct json_wr *w, void *ctx),
+                   void *ctx, char **out, size_t *len)
+{
+    int err = -EMSGSIZE;
+    for (size_t cap = first_cap ? first_cap : 64; cap <= max_cap && err == -EMSGSIZE; cap *= 2) {
+        char *buf = malloc(cap);
+        struct json_wr w;
+        if (!buf)
+            return -ENOMEM;
+        json_wr_init(&w, buf, cap);
+        err = fill(&w, ctx);
+        if (err == 0)
+            err = json_wr_finish(&w);
+        if (err == 0) {
+            *out = buf;
+            *len = w.len;
+            return 0;
+        }
+        free(buf);
+        if (cap > max_cap / 2)
+            break;
+    }
+    return err;
 }

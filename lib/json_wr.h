@@ -56,4 +56,12 @@ void json_kv_bool(struct json_wr *w, const char *key, bool v);
  * -EINVAL when it was not well formed (unbalanced, a key misplaced). */
 int json_wr_finish(struct json_wr *w);
 
+/* A whole document in a malloc'd buffer: fill(w, ctx) writes it, into
+ * first_cap bytes, then twice as many while it does not fit, up to max_cap.
+ * fill returns 0 or a negative errno of its own. 0 with *out (the text,
+ * NUL-terminated, *len bytes), -ENOMEM, -EMSGSIZE past max_cap, -EINVAL
+ * when fill wrote something ill-formed, or fill's error. */
+int json_wr_render(size_t first_cap, size_t max_cap, int (*fill)(struct json_wr *w, void *ctx),
+                   void *ctx, char **out, size_t *len);
+
 #endif

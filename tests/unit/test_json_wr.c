@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -115,6 +116,37 @@ static void reports_misuse(void **state)
     assert_int_equal(json_wr_finish(&w), -EINVAL);
 }
 
+static int fill_list(struct json_wr *w, void *ctx)
+{
+    int n = *(const int *)ctx;
+    json_arr_begin(w);
+    for (int i = 0; i < n; i++)
+        json_str(w, "0123456789");
+    json_arr_end(w);
+    return n < 0 ? -EIO : 0;
+}
+
+/* A buffer grown until the document fits, up to the bound; fill's errors
+ * come back as they are. */
+static void renders_growing_the_buffer(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    size_t len = 0;
+    int n = 100;
+    assert_int_equal(json_wr_render(16, 1 << 20, fill_list, &n, &out, &len), 0);
+    assert_int_equal(len, 1 + 100 * 12 + 99 + 1);   /* [ "0123456789" , ... ] */
+    assert_int_equal(strlen(out), len);
+    assert_int_equal(out[len - 1], ']');
+    free(out);
+    out = NULL;
+    assert_int_equal(json_wr_render(16, 512, fill_list, &n, &out, &len), -EMSGSIZE);
+    assert_null(out);
+    n = -1;
+    assert_int_equal(json_wr_render(16, 512, fill_list, &n, &out, &len), -EIO);
+    assert_null(out);
+}
+
 static void ring_keeps_the_last_lines(void **state)
 {
     (void)state;
@@ -145,6 +177,7 @@ int main(void)
         cmocka_unit_test(escapes_strings),
         cmocka_unit_test(never_writes_past_the_buffer),
         cmocka_unit_test(reports_misuse),
+        cmocka_unit_test(renders_growing_the_buffer),
         cmocka_unit_test(ring_keeps_the_last_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
