@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "arch.h"
 #include "lease_journal.h"
+#include "lease_json.h"
 #include "lease_record.h"
 #include "log.h"
 #include "proxy_seen.h"
@@ -92,7 +93,7 @@ static void format_client_id(const uint8_t *id, size_t len, char *out, size_t si
         memcpy(out + pos, "..", 3);
 }
 
-int lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
+int lease_table_sorted(const struct lease_pool *pool, const struct lease ***items, size_t *n)
 {
     struct gather g = { 0 };
     lease_pool_foreach(pool, gather_cb, &g);
@@ -102,6 +103,16 @@ int lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
     }
     if (g.n)        /* qsort of an empty (NULL) list is undefined */
         qsort(g.items, g.n, sizeof *g.items, by_ip);
+    *items = g.items;
+    *n = g.n;
+    return 0;
+}
+
+int lease_table_print(FILE *out, const struct lease_pool *pool, int64_t now)
+{
+    struct gather g = { 0 };
+    if (lease_table_sorted(pool, &g.items, &g.n) < 0)
+        return -ENOMEM;
     fprintf(out, "%-15s  %-17s  %-16s  %-14s  %-9s  %-10s  %-8s  %-12s  %s\n", "ADDRESS", "MAC",
             "CLIENT-ID", "HOSTNAME", "ARCH", "CLASS", "STATE", "EXPIRES", "BOOT PROGRESS");
     for (size_t i = 0; i < g.n; i++) {
@@ -151,15 +162,15 @@ static void restore_cb(const struct lease *l, void *ctx)
 }
 
 /* The clients a proxy subnet answered, saved by the daemon next to the
- * journal (proxy_seen.h); nothing when there is no such file. */
-static void print_proxied(FILE *out, const char *journal, int64_t now)
+ * journal (proxy_seen.h); NULL when there is no such file. */
+static struct proxy_seen *load_proxied(const char *journal)
 {
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s%s", journal, PROXY_SEEN_SUFFIX) >= sizeof path)
-        return;
+        return NULL;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return;
+        return NULL;
     size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX, len = 0;
     char *buf = malloc(cap);
     struct proxy_seen *t = calloc(1, sizeof *t);
@@ -167,15 +178,36 @@ static void print_proxied(FILE *out, const char *journal, int64_t now)
     while (buf && t && len < cap && (n = read(fd, buf + len, cap - len)) > 0)
         len += (size_t)n;
     close(fd);
-    if (buf && t && n >= 0) {
+    if (buf && t && n >= 0)
         proxy_seen_load(t, buf, len);
-        proxy_seen_print(out, t, now);
+    else {
+        free(t);
+        t = NULL;
     }
-    free(t);
     free(buf);
+    return t;
 }
 
-int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
+/* The table, or with json the document lease_json.h describes. */
+static int print_pool(FILE *out, const struct lease_pool *pool, const struct proxy_seen *proxied,
+                      int64_t now, bool json)
+{
+    if (!json) {
+        int err = lease_table_print(out, pool, now);
+        if (err == 0 && proxied)
+            proxy_seen_print(out, proxied, now);
+        return err;
+    }
+    char *doc = NULL;
+    size_t len = 0;
+    int err = lease_json_document(pool, proxied, NULL, now, &doc, &len);
+    if (err == 0)
+        fprintf(out, "%s\n", doc);
+    free(doc);
+    return err;
+}
+
+int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now, bool json)
 {
     struct lease_pool *pool = lease_pool_new(cfg);
     struct journal_replay_stats st;
@@ -185,14 +217,12 @@ int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now)
     int err = lease_journal_read(cfg->leases.file, restore_cb, &rc, &st);
     if (err == 0)
         err = rc.err;
+    struct proxy_seen *proxied = err == 0 ? load_proxied(cfg->leases.file) : NULL;
     if (err == 0)
-        err = lease_table_print(out, pool, now);
-    if (err < 0) {
+        err = print_pool(out, pool, proxied, now, json);
+    if (err < 0)
         fprintf(stderr, "netbootd: %s: %s\n", cfg->leases.file, strerror(-err));
-        lease_pool_free(pool);
-        return err;
-    }
-    print_proxied(out, cfg->leases.file, now);
+    free(proxied);
     lease_pool_free(pool);
-    return 0;
+    return err < 0 ? err : 0;
 }

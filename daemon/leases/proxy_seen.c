@@ -108,10 +108,16 @@ void proxy_seen_load(struct proxy_seen *t, const char *buf, size_t len)
 
 void proxy_seen_print(FILE *out, const struct proxy_seen *t, int64_t now)
 {
+    proxy_seen_print_titled(out, t, now, "proxied clients (boot information only; another DHCP "
+                            "server gave the address)", "proxy");
+}
+
+void proxy_seen_print_titled(FILE *out, const struct proxy_seen *t, int64_t now,
+                             const char *title, const char *mode)
+{
     if (t->n == 0)
         return;
-    fprintf(out, "\nproxied clients (boot information only; another DHCP server gave the "
-            "address):\n%-15s  %-17s  %-9s  %-10s  %-8s  %s\n", "ADDRESS", "MAC", "ARCH",
+    fprintf(out, "\n%s:\n%-15s  %-17s  %-9s  %-10s  %-8s  %s\n", title, "ADDRESS", "MAC", "ARCH",
             "CLASS", "MODE", "BOOT PROGRESS");
     for (size_t i = 0; i < t->n; i++) {
         const struct lease *l = &t->items[i];
@@ -129,6 +135,6 @@ void proxy_seen_print(FILE *out, const struct proxy_seen *t, int64_t now)
         else
             snprintf(progress, sizeof progress, "%s %s", boot_stage_name(l->stage), when);
         fprintf(out, "%-15s  %-17s  %-9s  %-10s  %-8s  %s\n", ip, mac, arch,
-                l->class_name[0] ? l->class_name : "-", "proxy", progress);
+                l->class_name[0] ? l->class_name : "-", mode, progress);
     }
 }

@@ -46,5 +46,9 @@ void proxy_seen_load(struct proxy_seen *t, const char *buf, size_t len);
 
 /* Print the table `netbootd --leases` shows for proxied clients. */
 void proxy_seen_print(FILE *out, const struct proxy_seen *t, int64_t now);
+/* The same table under another title, with `mode` in its MODE column (the
+ * daemon keeps statically addressed clients seen by TFTP this way too). */
+void proxy_seen_print_titled(FILE *out, const struct proxy_seen *t, int64_t now,
+                             const char *title, const char *mode);
 
 #endif
