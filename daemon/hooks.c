@@ -341,6 +341,15 @@ void hooks_emit(struct hooks *h, const struct netboot_event *ev)
     run_next(h);
 }
 
+void hooks_get_stats(const struct hooks *h, struct hooks_stats *out)
+{
+    *out = (struct hooks_stats){ 0 };
+    if (!h)
+        return;
+    *out = (struct hooks_stats){ h->count, h->queue_max, h->dropped, h->running,
+                                 h->command != NULL };
+}
+
 void hooks_stop(struct hooks *h)
 {
     if (!h)

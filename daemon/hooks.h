@@ -12,6 +12,7 @@
 #ifndef NETBOOTD_HOOKS_H
 #define NETBOOTD_HOOKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -30,6 +31,14 @@ void hooks_reload(struct hooks *h, const struct config_leases *cfg);
 /* Stop taking events; the running hook may finish within its timeout;
  * everything is freed once its handles are closed. */
 void hooks_stop(struct hooks *h);
+
+/* For `netbootd status`: events waiting, the queue's bound, events
+ * dropped because it was full, and whether a hook runs now. */
+struct hooks_stats {
+    size_t queued, queue_max, dropped;
+    bool running, enabled;
+};
+void hooks_get_stats(const struct hooks *h, struct hooks_stats *out);
 
 /* Pure helpers (unit-tested): the environment for an event, and its JSON. */
 size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, char **envp,

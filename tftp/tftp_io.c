@@ -341,3 +341,26 @@ void tftp_server_stop(struct tftp_server *srv)
     }
     tftp_server_maybe_free(srv);
 }
+
+size_t tftp_server_foreach(const struct tftp_server *s,
+                           void (*cb)(const struct tftp_transfer_info *t, void *ctx), void *ctx)
+{
+    size_t n = 0;
+    if (!s)
+        return 0;
+    uint64_t now = uv_now(s->loop);
+    for (const struct tftp_xfer *x = s->xfers; x; x = x->next) {
+        if (x->finished)
+            continue;
+        uint64_t acked = (uint64_t)x->s.acked * x->s.blksize;
+        struct tftp_transfer_info t = {
+            .client_ip = ntohl(x->tx.peer.sin_addr.s_addr),
+            .client_port = ntohs(x->tx.peer.sin_port), .file = x->file, .size = x->s.size,
+            .bytes = acked < x->s.size ? acked : x->s.size,
+            .seconds = (double)(now - x->start_ms) / 1000.0, .blksize = x->s.blksize,
+            .windowsize = x->s.windowsize };
+        cb(&t, ctx);
+        n++;
+    }
+    return n;
+}

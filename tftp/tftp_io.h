@@ -34,6 +34,22 @@ int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb 
 int tftp_server_reload(struct tftp_server *s, const struct config *cfg);
 /* Transfers running now (for the service manager's one-line status). */
 unsigned tftp_server_transfers(const struct tftp_server *s);
+/* A transfer in flight, as `netbootd status` shows it. */
+struct tftp_transfer_info {
+    uint32_t client_ip;         /* host order */
+    uint16_t client_port;
+    const char *file;           /* as requested; valid during the callback only */
+    uint64_t size;              /* bytes to send */
+    uint64_t bytes;             /* acknowledged so far */
+    double seconds;             /* since the request */
+    uint16_t blksize, windowsize;
+};
+
+/* Call cb for each transfer in flight (read-only; cb must not stop the
+ * server). Returns how many there were. */
+size_t tftp_server_foreach(const struct tftp_server *s,
+                           void (*cb)(const struct tftp_transfer_info *t, void *ctx), void *ctx);
+
 /* Close listeners and transfers; frees everything once handles are closed. */
 void tftp_server_stop(struct tftp_server *s);
 
