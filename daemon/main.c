@@ -1,6 +1,7 @@
 /* main.c - netbootd's command line: parse options, load the profile, then
- * either check it (--check), print the lease table (--leases) or run the
- * daemon (daemon.c). Nothing protocol-related lives here. */
+ * either check it (--check), print the lease table (--leases), ask the
+ * running daemon (status, reload: ctl_client.c) or run the daemon
+ * (netbootd.c). Nothing protocol-related lives here. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "check_machine.h"
 #include "config.h"
+#include "ctl_client.h"
 #include "lease_table.h"
 #include "log.h"
 #include "netbootd.h"
@@ -22,6 +24,8 @@
 static void usage(FILE *out)
 {
     fputs("usage: netbootd --profile FILE [options]\n"
+          "       netbootd status [--json] [--profile FILE | --control PATH]\n"
+          "       netbootd reload [--profile FILE | --control PATH]\n"
           "\n"
           "A PXE/netboot server: DHCPv4 with client classification and forced PXELINUX\n"
           "options, lease journal with event hooks, and a read-only TFTP server.\n"
@@ -33,9 +37,16 @@ static void usage(FILE *out)
           "                          (interfaces, hook, folders), print a summary, exit 0 or 1\n"
           "      --strict            with --check: warnings are errors too (exit 1)\n"
           "  -L, --leases            print the current leases and boot progress, then exit\n"
+          "  -j, --json              with --leases or status: the same data as JSON\n"
+          "  -C, --control PATH      the running daemon's control socket (default: the\n"
+          "                          profile's control:, else " CONFIG_CONTROL_DEFAULT ")\n"
           "  -l, --log-level LEVEL   error, warn, info (default) or debug\n"
           "  -V, --version           print the version and exit\n"
           "  -h, --help              this text\n"
+          "\n"
+          "Commands: `status` prints what the running daemon is doing (uptime, pools,\n"
+          "clients and their boot progress, transfers, hook queue, last errors);\n"
+          "`reload` reloads its profile and prints the errors when it is refused.\n"
           "\n"
           "Signals: SIGHUP reloads the profile (a bad one is refused and the running one\n"
           "stays), SIGINT/SIGTERM stop gracefully (pending lease writes are flushed).\n",
@@ -77,8 +88,39 @@ struct args {
     const char *profile;
     const char **sets;
     size_t n_sets;
-    bool check, strict, leases;
+    const char *control;
+    bool check, strict, leases, json;
+    bool ask;               /* status or reload: talk to the running daemon */
+    struct ctl_req req;
 };
+
+/* The command word after the options: status or reload. -1: go on; else
+ * the exit status. */
+static int parse_command(int argc, char **argv, struct args *a)
+{
+    if (optind >= argc)
+        return -1;
+    if (strcmp(argv[optind], "status") == 0)
+        a->req.cmd = CTL_STATUS;
+    else if (strcmp(argv[optind], "reload") == 0)
+        a->req.cmd = CTL_RELOAD;
+    else {
+        fprintf(stderr, "netbootd: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+    a->ask = true;
+    if (optind + 1 < argc) {
+        fprintf(stderr, "netbootd: unexpected argument '%s'\n", argv[optind + 1]);
+        return 2;
+    }
+    a->req.json = a->json;
+    if (a->json && a->req.cmd == CTL_RELOAD) {
+        fprintf(stderr, "netbootd: reload has no --json\n");
+        return 2;
+    }
+    return -1;
+}
 
 /* -1: go on; else the exit status (--help, --version, a bad option). */
 static int parse_args(int argc, char **argv, struct args *a)
@@ -89,13 +131,15 @@ static int parse_args(int argc, char **argv, struct args *a)
         { "check",     no_argument,       NULL, 'c' },
         { "strict",    no_argument,       NULL, 'S' },
         { "leases",    no_argument,       NULL, 'L' },
+        { "json",      no_argument,       NULL, 'j' },
+        { "control",   required_argument, NULL, 'C' },
         { "log-level", required_argument, NULL, 'l' },
         { "version",   no_argument,       NULL, 'V' },
         { "help",      no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int opt, level;
-    while ((opt = getopt_long(argc, argv, "p:s:cLl:Vh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "p:s:cLjC:l:Vh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'p': a->profile = optarg; break;
         case 's':
@@ -108,6 +152,8 @@ static int parse_args(int argc, char **argv, struct args *a)
         case 'c': a->check = true; break;
         case 'S': a->strict = true; break;
         case 'L': a->leases = true; break;
+        case 'j': a->json = true; break;
+        case 'C': a->control = optarg; break;
         case 'l':
             level = log_level_from_name(optarg);
             if (level < 0) {
@@ -122,16 +168,18 @@ static int parse_args(int argc, char **argv, struct args *a)
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "netbootd: unexpected argument '%s'\n", argv[optind]);
-        usage(stderr);
+    int rc = parse_command(argc, argv, a);
+    if (rc >= 0)
+        return rc;
+    if (a->json && !a->leases && !a->ask) {
+        fprintf(stderr, "netbootd: --json goes with --leases or status\n");
         return 2;
     }
     if (a->strict && !a->check) {
         fprintf(stderr, "netbootd: --strict goes with --check\n");
         return 2;
     }
-    if (!a->profile) {
+    if (!a->profile && !a->ask) {
         fprintf(stderr, "netbootd: --profile FILE is required\n");
         usage(stderr);
         return 2;
@@ -147,7 +195,7 @@ static int run(const struct args *a)
     int err = config_load_file(a->profile, a->sets, a->n_sets, &cfg, &diag);
     if (err == 0 && a->check)
         check_machine(cfg, &diag);
-    print_diag(&diag, a->profile, !a->check && !a->leases);
+    print_diag(&diag, a->profile, !a->check && !a->leases && !a->ask);
     size_t warnings = diag.n_warnings;
     if (err < 0) {
         fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", a->profile,
@@ -163,7 +211,9 @@ static int run(const struct args *a)
         config_print_summary(cfg, stdout);
         rc = 0;
     } else if (a->leases) {
-        rc = lease_table_print_file(stdout, cfg, (int64_t)time(NULL)) < 0 ? 1 : 0;
+        rc = lease_table_print_file(stdout, cfg, (int64_t)time(NULL), a->json) < 0 ? 1 : 0;
+    } else if (a->ask) {
+        rc = ctl_client_run(cfg->control, &a->req, stdout, stderr);
     } else {
         rc = netbootd_run(a->profile, a->sets, a->n_sets, cfg) < 0 ? 1 : 0;
         cfg = NULL;     /* the daemon owns (and frees) every config it ran */
@@ -181,7 +231,11 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = parse_args(argc, argv, &a);
-    if (rc < 0) {
+    if (rc < 0 && a.ask && (a.control || !a.profile)) {
+        /* No profile to read the path from: --control, or the default. */
+        rc = ctl_client_run(a.control ? a.control : CONFIG_CONTROL_DEFAULT, &a.req, stdout,
+                            stderr);
+    } else if (rc < 0) {
         /* Under systemd, stderr is the journal: use its priority prefixes
          * (it stamps the time itself); anywhere else, a timestamp. */
         log_set_journal(log_stderr_is_journal());

@@ -19,6 +19,7 @@
 #include <uv.h>
 
 #include "addr.h"
+#include "ctl_sock.h"
 #include "dhcp_io.h"
 #include "lease_pool.h"
 #include "hooks.h"
@@ -29,8 +30,10 @@
 #include "privdrop.h"
 #include "lease_record.h"
 #include "proxy_seen.h"
+#include "proxy_seen_file.h"
 #include "ra_io.h"
 #include "state_open.h"
+#include "status_report.h"
 #include "tftp_io.h"
 
 #define EXPIRE_INTERVAL_MS 2000
@@ -50,6 +53,10 @@ struct netbootd {
     struct ra_io *ra;           /* NULL unless answer-router-solicitations */
     struct proxy_seen *proxied; /* clients a proxy subnet answered: no lease, progress by MAC */
     int proxied_fd;             /* LEASES.proxy, where they are saved; -1 without a proxy subnet */
+    struct proxy_seen *statics; /* no lease of ours, not proxied: seen by TFTP (not saved) */
+    struct ctl_sock *ctl;       /* the control socket; NULL when it could not be made */
+    struct log_ring errors;     /* the last error lines, for `netbootd status` */
+    int64_t started, loaded;    /* when the daemon started, when its profile was loaded */
     uv_timer_t expire_timer;
     uv_signal_t sigint, sigterm, sighup;
     struct notify notify;       /* the service manager (sd_notify), if any */
@@ -91,29 +98,10 @@ static void expired_cb(const struct lease *l, void *ctx)
  * most once per timer tick, so a flood of DISCOVERs costs one write. */
 static void proxied_save(struct netbootd *nb)
 {
-    if (nb->proxied_fd < 0 || !nb->proxied || !nb->proxied->dirty)
-        return;
-    size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX;
-    char *buf = malloc(cap);
-    if (!buf)
-        return;
-    size_t len = proxy_seen_format(nb->proxied, buf, cap);
-    if (pwrite(nb->proxied_fd, buf, len, 0) != (ssize_t)len || ftruncate(nb->proxied_fd, (off_t)len) < 0)
-        log_warn("proxied clients file: %s", strerror(errno));
-    free(buf);
-}
-
-/* The table as the last run left it (a torn line is skipped). */
-static void proxied_load(struct netbootd *nb)
-{
-    size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX, len = 0;
-    char *buf = malloc(cap);
-    ssize_t n = 1;
-    while (buf && len < cap && (n = pread(nb->proxied_fd, buf + len, cap - len, (off_t)len)) > 0)
-        len += (size_t)n;
-    if (buf && n >= 0)
-        proxy_seen_load(nb->proxied, buf, len);
-    free(buf);
+    int err;
+    if (nb->proxied_fd >= 0 && nb->proxied && nb->proxied->dirty &&
+        (err = proxy_seen_save_fd(nb->proxied, nb->proxied_fd)) < 0)
+        log_warn("proxied clients file: %s", strerror(-err));
 }
 
 /* The one-line summary the service manager shows (systemctl status). */
@@ -168,6 +156,8 @@ static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
             ev.arch = p->arch;
             snprintf(ev.class_name, sizeof ev.class_name, "%s", p->class_name);
             snprintf(ev.hostname, sizeof ev.hostname, "%s", p->hostname);
+        } else if (nb->statics) {
+            proxy_seen_note(nb->statics, &ev);
         }
     }
     netbootd_event(nb, &ev);
@@ -276,7 +266,7 @@ static int open_state(struct netbootd *nb, struct config *cfg, const struct priv
             return err;
         nb->proxied_fd = f->proxied.fd;
         f->proxied.fd = -1;
-        proxied_load(nb);
+        proxy_seen_load_fd(nb->proxied, nb->proxied_fd);   /* as the last run left it */
     }
     if (cfg->leases.event_log && (err = state_file_open(evlog, &o)) < 0)
         return err;
@@ -284,6 +274,21 @@ static int open_state(struct netbootd *nb, struct config *cfg, const struct priv
     if (err == 0)
         evlog->fd = -1;
     return err;
+}
+
+static void control_cb(const struct ctl_req *req, struct ctl_reply *reply, void *ctx);
+
+/* The control socket, made as root for the service user. Without it the
+ * daemon still serves: status is a convenience, not the service. */
+static void start_control(struct netbootd *nb, const struct privdrop_user *u)
+{
+    int err = ctl_sock_start(nb->loop, nb->cfg->control, u->uid, u->gid, control_cb, nb, &nb->ctl);
+    if (err == -EADDRINUSE)
+        log_error("control socket %s: another netbootd answers there; running without one "
+                  "(set control: to a path of its own)", nb->cfg->control);
+    else if (err < 0)
+        log_error("control socket %s: %s; running without one", nb->cfg->control,
+                  strerror(-err));
 }
 
 static int start(struct netbootd *nb, struct start_files *f)
@@ -295,14 +300,17 @@ static int start(struct netbootd *nb, struct start_files *f)
         return err;
     nb->pool = lease_pool_new(cfg);
     nb->proxied = calloc(1, sizeof *nb->proxied);
-    if (!nb->pool || !nb->proxied)
+    nb->statics = calloc(1, sizeof *nb->statics);
+    if (!nb->pool || !nb->proxied || !nb->statics)
         return -ENOMEM;
     err = start_sockets(nb, cfg);
     if (err == 0)
         err = open_state(nb, cfg, &u, f);
     /* Everything privileged is done: sockets bound, files open. */
-    if (err == 0)
+    if (err == 0) {
+        start_control(nb, &u);
         err = privdrop_apply(&u);
+    }
     if (err == 0)
         err = privdrop_no_new_privs();
     if (err < 0) {
@@ -379,6 +387,8 @@ static void netbootd_stop(struct netbootd *nb)
     if (nb->tftp)
         tftp_server_stop(nb->tftp);
     nb->tftp = NULL;
+    ctl_sock_stop(nb->ctl);
+    nb->ctl = NULL;
     ra_io_stop(nb->ra);
     nb->ra = NULL;
     /* Pending lease writes are flushed and held ACKs dropped. */
@@ -403,6 +413,8 @@ static void netbootd_free(struct netbootd *nb)
     nb->pool = NULL;
     free(nb->proxied);
     nb->proxied = NULL;
+    free(nb->statics);
+    nb->statics = NULL;
     config_free(nb->cfg);
     nb->cfg = NULL;
 }
@@ -437,44 +449,96 @@ static void on_stop_signal(uv_signal_t *sig, int signum)
     netbootd_stop(nb);
 }
 
-static void netbootd_reload(struct netbootd *nb);
+static bool netbootd_reload(struct netbootd *nb, FILE *report);
 
-/* The service manager sees RELOADING=1, then READY=1 whether the new
- * profile was taken or refused: either way the daemon serves again. */
-static void on_reload_signal(uv_signal_t *sig, int signum)
+/* SIGHUP or `netbootd reload`: the service manager sees RELOADING=1, then
+ * READY=1 whether the new profile was taken or refused: either way the
+ * daemon serves again. */
+static bool reload_notified(struct netbootd *nb, FILE *report)
 {
-    struct netbootd *nb = sig->data;
     char line[NOTIFY_STATUS_MAX];
-    (void)signum;
     notify_reloading(&nb->notify);
-    netbootd_reload(nb);
+    bool ok = netbootd_reload(nb, report);
     notify_ready(&nb->notify, status_line(nb, line, sizeof line));
+    return ok;
 }
 
-static void netbootd_reload(struct netbootd *nb)
+static void on_reload_signal(uv_signal_t *sig, int signum)
+{
+    (void)signum;
+    reload_notified(sig->data, NULL);
+}
+
+/* Reload the profile (SIGHUP, or `netbootd reload`): true when the new one
+ * is in force. Every diagnostic is logged, and written to report too. */
+static bool netbootd_reload(struct netbootd *nb, FILE *report)
 {
     struct config *fresh = NULL;
     struct config_diag diag = { 0 };
     int err = config_load_file(nb->profile, nb->sets, nb->n_sets, &fresh, &diag);
-    for (size_t i = 0; i < diag.n_warnings; i++)
+    for (size_t i = 0; i < diag.n_warnings; i++) {
         log_warn("%s", diag.warnings[i]);
-    for (size_t i = 0; i < diag.n_errors; i++)
+        if (report)
+            fprintf(report, "%s\n", diag.warnings[i]);
+    }
+    for (size_t i = 0; i < diag.n_errors; i++) {
         log_error("%s", diag.errors[i]);
+        if (report)
+            fprintf(report, "%s\n", diag.errors[i]);
+    }
     if (err < 0) {
         log_error("SIGHUP: %s refused (%zu error%s); the running profile stays in force",
                   nb->profile, diag.n_errors, diag.n_errors == 1 ? "" : "s");
         config_diag_free(&diag);
-        return;
+        return false;
     }
     config_diag_free(&diag);
     err = netbootd_apply_config(nb, fresh);
     if (err < 0) {
         log_error("SIGHUP: could not apply %s (%s); the running profile stays in force",
                   nb->profile, strerror(-err));
+        if (report)
+            fprintf(report, "could not apply %s: %s\n", nb->profile, strerror(-err));
         config_free(fresh);
+        return false;
+    }
+    nb->loaded = wall_now();
+    log_info("SIGHUP: reloaded %s", nb->profile);
+    return true;
+}
+
+/* `netbootd reload` over the control socket. */
+static void control_reload(struct netbootd *nb, struct ctl_reply *reply)
+{
+    FILE *report = open_memstream(&reply->body, &reply->body_len);
+    reply->ok = reload_notified(nb, report);
+    if (report)
+        fclose(report);
+    snprintf(reply->head, sizeof reply->head, reply->ok ? "reloaded %s"
+             : "%s refused; the running profile stays in force", nb->profile);
+}
+
+static void control_cb(const struct ctl_req *req, struct ctl_reply *reply, void *ctx)
+{
+    struct netbootd *nb = ctx;
+    if (req->cmd == CTL_RELOAD) {
+        control_reload(nb, reply);
         return;
     }
-    log_info("SIGHUP: reloaded %s", nb->profile);
+    struct status_view v = { .now = wall_now(), .started = nb->started, .loaded = nb->loaded,
+                             .pid = getpid(), .version = NETBOOTD_VERSION,
+                             .profile = nb->profile, .cfg = nb->cfg, .pool = nb->pool,
+                             .proxied = config_has_proxy(nb->cfg) ? nb->proxied : NULL,
+                             .statics = nb->statics, .tftp = nb->tftp, .errors = &nb->errors };
+    hooks_get_stats(nb->hooks, &v.hooks);
+    status_answer(req, &v, reply);
+}
+
+/* Error lines go to the ring `netbootd status` shows. */
+static void log_sink_cb(enum log_level level, const char *line, void *ctx)
+{
+    if (level == LOG_ERROR)
+        log_ring_push(&((struct netbootd *)ctx)->errors, wall_now(), line);
 }
 
 int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, struct config *cfg)
@@ -489,6 +553,8 @@ int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, st
     nb.cfg = cfg;
     nb.proxied_fd = -1;
     nb.loop = uv_default_loop();
+    nb.started = nb.loaded = wall_now();
+    log_set_sink(log_sink_cb, &nb);
     signal(SIGPIPE, SIG_IGN);
     notify_init(&nb.notify, nb.loop);
 
@@ -499,6 +565,7 @@ int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, st
         netbootd_stop(&nb);
         notify_failed(&nb.notify, err);
         close_loop(&nb);
+        log_set_sink(NULL, NULL);
         return err;
     }
 
@@ -518,6 +585,7 @@ int netbootd_run(const char *profile, const char *const *sets, size_t n_sets, st
     uv_run(nb.loop, UV_RUN_DEFAULT);
 
     close_loop(&nb);
+    log_set_sink(NULL, NULL);
     log_info("netbootd stopped");
     return 0;
 }

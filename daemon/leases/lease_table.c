@@ -15,6 +15,7 @@
 #include "lease_record.h"
 #include "log.h"
 #include "proxy_seen.h"
+#include "proxy_seen_file.h"
 
 struct gather {
     const struct lease **items;
@@ -171,20 +172,12 @@ static struct proxy_seen *load_proxied(const char *journal)
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return NULL;
-    size_t cap = PROXY_SEEN_MAX * LEASE_RECORD_MAX, len = 0;
-    char *buf = malloc(cap);
     struct proxy_seen *t = calloc(1, sizeof *t);
-    ssize_t n = 1;
-    while (buf && t && len < cap && (n = read(fd, buf + len, cap - len)) > 0)
-        len += (size_t)n;
-    close(fd);
-    if (buf && t && n >= 0)
-        proxy_seen_load(t, buf, len);
-    else {
+    if (t && proxy_seen_load_fd(t, fd) < 0) {
         free(t);
         t = NULL;
     }
-    free(buf);
+    close(fd);
     return t;
 }
 
