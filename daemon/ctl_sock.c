@@ -258,7 +258,7 @@ static void connection_cb(uv_stream_t *l, int status)
     uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb);
 }
 
-/* The socket's folder: made 0755 for the service user when missing (one
+/* The socket's folder: made 0750 for the service user when missing (one
  * level only, as systemd's RuntimeDirectory= would). */
 static int prepare_dir(const char *path, uid_t uid, gid_t gid)
 {
@@ -267,7 +267,7 @@ static int prepare_dir(const char *path, uid_t uid, gid_t gid)
         return -ENOMEM;
     const char *dir = dirname(copy);
     int err = 0;
-    if (mkdir(dir, 0755) == 0) {
+    if (mkdir(dir, 0750) == 0) {
         if (lchown(dir, uid, gid) < 0)
             err = -errno;
     } else if (errno != EEXIST) {

@@ -2,7 +2,7 @@
  * loop that `netbootd status` and `netbootd reload` connect to.
  *
  * Created as root before the privilege drop, mode 0660, owned by the
- * service user and its group (its folder made 0755 for the user when
+ * service user and its group (its folder made 0750 for the user when
  * missing). A stale socket left by a crash is replaced; one a running
  * daemon still answers on is left alone (-EADDRINUSE). Each connection:
  * the peer's credentials are checked (ctl_req.h), one request line of at
