@@ -109,6 +109,16 @@ leases_table() {
 wait_for 6 leases_table || { cat "$LAB_TMP/table"; fail "the proxied client is not in --leases"; }
 cat "$LAB_TMP/table"
 grep -q "(no leases)" "$LAB_TMP/table" || fail "a lease was recorded in proxy mode"
+# The running daemon tells the same (netbootd status --json), live.
+"$(netbootd_bin)" status --json --control "$NB_CONTROL" > "$LAB_TMP/status.json" || fail "status failed"
+python3 - "$LAB_TMP/status.json" "$MAC" <<'PY' || fail "status --json: the proxied client"
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [x for x in d["proxied"] if x["mac"] == sys.argv[2]][0]
+assert p["mode"] == "proxy" and p["ip"] == "192.0.2.77" and p["stage"] == "tftp-done", p
+assert not d["leases"] and d["subnets"][0]["mode"] == "proxy" and d["hooks"]["enabled"], d
+print("result: status --json: proxied %s %s %s, hook queue %d" % (p["mac"], p["ip"], p["stage"], d["hooks"]["queued"]))
+PY
 stop_netbootd
 
 # 5. Full mode, clients: pxe.

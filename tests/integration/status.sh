@@ -126,11 +126,13 @@ out=$(python3 tests/tools/ctl_probe.py "$NB_CONTROL" idle 9)
 echo "idle clients: $out"
 echo "$out" | grep -Eq "^closed 9 of 9 after [4-7]\.[0-9] s \(first after 0\.[0-9] s\)" || fail "idle clients: '$out'"
 grep -q "control socket: 8 clients already: one refused" "$NB_LOG" || fail "over the limit: not logged"
+out=$(python3 tests/tools/ctl_probe.py "$NB_CONTROL" noread)
+[ "$out" = "closed" ] || fail "a client that never reads its answer was not cut off"
 grep -q "control socket: a client took longer than 5000 ms: cut off" "$NB_LOG" || fail "cut off: not logged"
 "$BIN" status --control "$NB_CONTROL" > /dev/null || fail "status after the misbehaving clients"
 inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac 52:54:00:aa:bb:12 --arch 0 |
     grep -q "type=2" || fail "DHCP stopped after the misbehaving clients"
-echo "result: oversized refused, 9 idle clients closed, status and DHCP still answer"
+echo "result: oversized refused, 9 idle clients closed, a non-reader cut off, status and DHCP still answer"
 
 stop_netbootd
 [ ! -e "$NB_CONTROL" ] || fail "the control socket outlived the daemon"

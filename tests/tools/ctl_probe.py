@@ -7,6 +7,9 @@
       opens N connections that send nothing; prints "closed K of N after S s"
       once the daemon has closed them (over its client limit at once, the
       rest at its deadline), giving up after 20 s.
+  ctl_probe.py PATH noread
+      sends "status json" and reads nothing for 7 s; then prints whether
+      the daemon had closed the connection meanwhile ("closed" / "open").
 """
 import select, socket, sys, time
 
@@ -42,8 +45,22 @@ def idle(path, n):
     print("closed %d of %d after %.1f s (first after %.1f s)"
           % (n - len(open_), n, time.time() - start, first if first is not None else -1))
 
+def noread(path):
+    s = connect(path)
+    s.sendall(b"status json\n")
+    time.sleep(7)
+    s.settimeout(1)
+    try:
+        while s.recv(65536):
+            pass
+        print("closed")
+    except socket.timeout:
+        print("open")
+
 if __name__ == "__main__":
     if sys.argv[2] == "oversized":
         oversized(sys.argv[1])
+    elif sys.argv[2] == "noread":
+        noread(sys.argv[1])
     else:
         idle(sys.argv[1], int(sys.argv[3]))
