@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "privdrop.h"
 #include "lease_record.h"
+#include "missing_boot.h"
 #include "proxy_seen.h"
 #include "proxy_seen_file.h"
 #include "ra_io.h"
@@ -59,6 +60,7 @@ struct netbootd {
     int64_t started, loaded;    /* when the daemon started, when its profile was loaded */
     uv_timer_t expire_timer;
     uv_signal_t sigint, sigterm, sighup;
+    struct missing_boot_recent missing;     /* clients told of a missing boot file */
     struct notify notify;       /* the service manager (sd_notify), if any */
     bool stopping;
 };
@@ -126,11 +128,14 @@ static void expire_timer_cb(uv_timer_t *t)
 }
 
 /* A transfer ended: it becomes the client's boot stage (shown by --leases)
- * and a tftp-done/tftp-failed event. */
+ * and a tftp-done/tftp-failed event. So does a request for the client's
+ * own boot file when it is missing; other missing files are probes. */
 static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
 {
     struct netbootd *nb = ctx;
     struct lease *l = lease_pool_find_ip(nb->pool, r->client_ip);
+    if (r->not_found && !missing_boot_check(nb->cfg, nb->proxied, &nb->missing, r, l, wall_now()))
+        return;
     struct netboot_event ev = { .kind = r->ok ? EV_TFTP_DONE : EV_TFTP_FAILED,
                                 .time = wall_now(), .ip = r->client_ip, .arch = -1,
                                 .bytes = r->bytes, .seconds = r->seconds };

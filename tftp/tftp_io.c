@@ -140,6 +140,14 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     if (fd == -ENOENT) {
         log_limited(&srv->rl_req, LOG_DEBUG, "TFTP %s from %s: not found", shown, who);
         send_error(srv, &l->udp, peer, TFTP_ERR_NOT_FOUND, "file not found");
+        /* Mostly probes; the daemon knows whose boot file it was. */
+        if (srv->report && err == 0) {
+            const struct tftp_transfer_report r = {
+                .client_ip = ntohl(peer->sin_addr.s_addr), .client_port = ntohs(peer->sin_port),
+                .file = rel, .not_found = true, .error = "file not found"
+            };
+            srv->report(&r, srv->ctx);
+        }
     } else if (fd < 0) {
         log_limited(&srv->rl_req, LOG_WARN, "TFTP %s from %s refused: %s", shown, who,
                     fd == -EACCES ? "outside the root or not a regular file" : strerror(-fd));

@@ -20,6 +20,7 @@ struct tftp_transfer_report {
     uint64_t bytes;
     double seconds;
     bool ok;
+    bool not_found;             /* no transfer: the file is not under the root */
     const char *error;          /* NULL when ok */
     uint16_t blksize, windowsize;
 };
