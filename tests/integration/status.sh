@@ -139,4 +139,29 @@ stop_netbootd
 out=$("$BIN" status --control "$NB_CONTROL" 2>&1) && fail "status with no daemon succeeded"
 echo "$out" | grep -q "is netbootd running?" || fail "no daemon: '$out'"
 echo "result: socket removed at stop; status without a daemon: '$out'"
+
+# A daemon killed with SIGKILL leaves its socket; the next start replaces it.
+cp "$LAB_TMP/good.yaml" "$NB_PROFILE"
+start_netbootd
+wait_for 5 "[ -S '$NB_CONTROL' ]" || fail "no control socket after a restart"
+kill -KILL "$NB_PID"; wait "$NB_PID" 2>/dev/null
+[ -S "$NB_CONTROL" ] || fail "SIGKILL: no stale socket left to test with"
+start_netbootd
+"$BIN" status --control "$NB_CONTROL" | grep -q "pid $NB_PID," || fail "the stale socket was not replaced"
+grep -q "control socket" "$NB_LOG" && { grep "control socket" "$NB_LOG"; fail "an error about the stale socket"; }
+stop_netbootd
+echo "result: a stale socket after SIGKILL is replaced at the next start"
+
+# A socket someone still answers on is left alone: the daemon runs without one.
+HELD="$LAB_TMP/held"
+lab_bg "$LAB_SRV" "$LAB_TMP/held.log" /usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4); time.sleep(30)' "$HELD" > /dev/null
+wait_for 5 "[ -S '$HELD' ]" || fail "no listener at $HELD"
+start_netbootd --set control="$HELD"
+grep -q "control socket $HELD: another netbootd answers there; running without one" "$NB_LOG" ||
+    { cat "$NB_LOG"; fail "a live socket: no clear error"; }
+[ -S "$HELD" ] && ip netns exec "$LAB_SRV" ss -Hlx | grep -q "$HELD" || fail "the live socket was taken over"
+stop_netbootd
+[ -S "$HELD" ] || fail "the daemon removed a socket that was not its own"
+echo "result: a socket another process answers on is left alone; the daemon serves without one"
 exit 0
