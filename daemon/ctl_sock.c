@@ -28,6 +28,7 @@ struct ctl_client {
     char req[CTL_REQ_MAX];
     char head[300];
     char *body;
+    size_t body_len;
 };
 
 struct ctl_sock {
@@ -40,6 +41,7 @@ struct ctl_sock {
     void *ctx;
     struct ctl_client *clients;
     unsigned n_clients;
+    size_t pending_bytes;   /* answers written but not yet delivered */
     bool stopping;
     bool waiting;           /* a connection libuv accepted waits for us to take it */
     int handles_open;
@@ -69,6 +71,7 @@ static void client_closed_cb(uv_handle_t *h)
         }
     }
     s->n_clients--;
+    s->pending_bytes -= c->body_len;
     free(c->body);
     free(c);
     if (s->waiting && !s->stopping) {
@@ -127,6 +130,8 @@ static void client_answer(struct ctl_client *c, bool ok, const char *head, char 
     uv_read_stop((uv_stream_t *)&c->pipe);
     snprintf(c->head, sizeof c->head, "%s %s\n", ok ? "OK" : "ERR", head);
     c->body = body;
+    c->body_len = body ? len : 0;
+    c->srv->pending_bytes += c->body_len;
     uv_buf_t bufs[2] = { uv_buf_init(c->head, (unsigned)strlen(c->head)),
                          uv_buf_init(body ? body : c->head, body ? (unsigned)len : 0) };
     c->wr.data = c;
@@ -174,6 +179,12 @@ static void read_cb(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
                     r == -EBADMSG ? "malformed" : "oversized");
         client_answer(c, false, r == -EBADMSG ? "unknown request (status, leases, reload)"
                                               : "request too long", NULL, 0);
+        return;
+    }
+    if (c->srv->pending_bytes > CTL_PENDING_MAX) {
+        log_limited(&c->srv->rl, LOG_WARN, "control socket: %zu bytes of answers not yet read: "
+                    "busy", c->srv->pending_bytes);
+        client_answer(c, false, "busy: earlier answers are still being read", NULL, 0);
         return;
     }
     struct ctl_reply reply = { 0 };

@@ -9,7 +9,8 @@
  * most CTL_REQ_MAX bytes is read, the answer is written with uv_write and
  * the connection closed. At most CTL_MAX_CLIENTS at a time; a client that
  * has not sent its request and read the whole answer within
- * CTL_DEADLINE_MS is cut off. Nothing here blocks the loop.
+ * CTL_DEADLINE_MS is cut off; answers not yet read are bounded in all
+ * (CTL_PENDING_MAX). Nothing here blocks the loop.
  *
  * The answer's first line is "OK <text>" or "ERR <text>", then the body. */
 #ifndef NETBOOTD_CTL_SOCK_H
@@ -24,6 +25,9 @@
 
 #define CTL_MAX_CLIENTS 8
 #define CTL_DEADLINE_MS 5000
+/* Answers held for clients still reading them (a /16 pool's status as
+ * JSON is tens of MiB): past this a new request is answered "busy". */
+#define CTL_PENDING_MAX (64u << 20)
 
 struct ctl_reply {
     bool ok;
