@@ -226,8 +226,7 @@ static void refuse_extra(struct ctl_sock *s)
         return;
     }
     uv_pipe_init(s->loop, p, 0);
-    if (uv_accept((uv_stream_t *)&s->listener, (uv_stream_t *)p) < 0)
-        s->waiting = false;
+    (void)uv_accept((uv_stream_t *)&s->listener, (uv_stream_t *)p);
     uv_close((uv_handle_t *)p, free_handle_cb);
     log_limited(&s->rl, LOG_WARN, "control socket: %u clients already: one refused",
                 CTL_MAX_CLIENTS);
