@@ -119,6 +119,11 @@ static void write_cb(uv_write_t *wr, int status)
         client_close(c);
         return;
     }
+    /* Delivered to the kernel: the answer no longer counts as pending. */
+    c->srv->pending_bytes -= c->body_len;
+    c->body_len = 0;
+    free(c->body);
+    c->body = NULL;
     c->shut.data = c;
     if (c->closing || uv_shutdown(&c->shut, (uv_stream_t *)&c->pipe, shutdown_cb) < 0)
         client_close(c);
