@@ -19,6 +19,12 @@
 
 #define CONFIG_CONTROL_DEFAULT "/run/netbootd/control"
 
+/* The control socket's path when the profile names none: "control" in
+ * $RUNTIME_DIRECTORY (its first entry: systemd sets it for the unit's
+ * RuntimeDirectory=), else CONFIG_CONTROL_DEFAULT. Allocated; NULL on
+ * failure. The daemon and `netbootd status` agree on it this way. */
+char *config_control_default(void);
+
 struct config_pos {
     unsigned line;      /* 1-based; 0 = not from the file (default or --set) */
     unsigned column;    /* 1-based */

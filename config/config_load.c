@@ -213,7 +213,19 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
     if (!cfg->leases.file)
         cfg->leases.file = strdup("/var/lib/netbootd/leases");
     if (!cfg->control)
-        cfg->control = strdup(CONFIG_CONTROL_DEFAULT);
+        cfg->control = config_control_default();
+}
+
+char *config_control_default(void)
+{
+    const char *dir = getenv("RUNTIME_DIRECTORY");
+    size_t len = dir ? strcspn(dir, ":") : 0;
+    char *path = NULL;
+    if (!len || dir[0] != '/')
+        return strdup(CONFIG_CONTROL_DEFAULT);
+    if (asprintf(&path, "%.*s/control", (int)len, dir) < 0)
+        return NULL;
+    return path;
 }
 
 /* Position of a message "name:line:col: ..." for sorting; 0:0 if none. */

@@ -39,7 +39,8 @@ static void usage(FILE *out)
           "  -L, --leases            print the current leases and boot progress, then exit\n"
           "  -j, --json              with --leases or status: the same data as JSON\n"
           "  -C, --control PATH      the running daemon's control socket (default: the\n"
-          "                          profile's control:, else " CONFIG_CONTROL_DEFAULT ")\n"
+          "                          profile's control:, else $RUNTIME_DIRECTORY/control,\n"
+          "                          else " CONFIG_CONTROL_DEFAULT ")\n"
           "  -l, --log-level LEVEL   error, warn, info (default) or debug\n"
           "  -V, --version           print the version and exit\n"
           "  -h, --help              this text\n"
@@ -233,8 +234,10 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc < 0 && a.ask && (a.control || !a.profile)) {
         /* No profile to read the path from: --control, or the default. */
-        rc = ctl_client_run(a.control ? a.control : CONFIG_CONTROL_DEFAULT, &a.req, stdout,
-                            stderr);
+        char *fallback = a.control ? NULL : config_control_default();
+        rc = ctl_client_run(a.control ? a.control : fallback ? fallback : CONFIG_CONTROL_DEFAULT,
+                            &a.req, stdout, stderr);
+        free(fallback);
     } else if (rc < 0) {
         /* Under systemd, stderr is the journal: use its priority prefixes
          * (it stamps the time itself); anywhere else, a timestamp. */

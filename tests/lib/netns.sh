@@ -20,6 +20,9 @@ lab_up() {
     local name="${1:-nb}$$"
     LAB_SRV="${name}s"; LAB_CLI="${name}c"
     LAB_TMP=$(mktemp -d /tmp/netbootd-lab.XXXXXX)
+    # Daemons and `netbootd status` started here keep their control socket
+    # in the lab, not in the host's /run/netbootd.
+    export RUNTIME_DIRECTORY="$LAB_TMP/run"
     trap lab_down EXIT
     trap 'exit 130' INT TERM
     ip netns add "$LAB_SRV"; LAB_NS+=("$LAB_SRV")

@@ -16,6 +16,7 @@ proxylab_up() {
     local name="${1:-px}$$" ns pair
     LAB_SRV="${name}s"; LAB_CLI="${name}c"; LAB_DHCP="${name}d"; LAB_BR="${name}b"
     LAB_TMP=$(mktemp -d /tmp/netbootd-lab.XXXXXX)
+    export RUNTIME_DIRECTORY="$LAB_TMP/run"     # the control socket stays in the lab
     chmod 755 "$LAB_TMP"
     trap lab_down EXIT
     trap 'exit 130' INT TERM

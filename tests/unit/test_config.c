@@ -332,9 +332,16 @@ static void test_set_overrides(void **state)
 static void test_control_socket(void **state)
 {
     (void)state;
+    unsetenv("RUNTIME_DIRECTORY");
     struct config *cfg = load_profile(full_profile, TMP_ROOT, 1);
     assert_string_equal(cfg->control, "/run/netbootd/control");
     config_free(cfg);
+    /* systemd's RuntimeDirectory= (first entry), as the unit sets it */
+    setenv("RUNTIME_DIRECTORY", "/run/nb-test:/run/other", 1);
+    cfg = load_profile(full_profile, TMP_ROOT, 1);
+    assert_string_equal(cfg->control, "/run/nb-test/control");
+    config_free(cfg);
+    unsetenv("RUNTIME_DIRECTORY");
     const char *const rel[] = { "tftp.root=/tmp", "control=run/ctl" };
     cfg = load_profile(full_profile, rel, 2);
     assert_string_equal(cfg->control, "/tmp/run/ctl");
