@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "arch.h"
+#include "boot_url.h"
 #include "config_ctx.h"
 
 const char *const cfg_keys_match[] = { "arch", "vendor-class", "user-class", "mac", NULL };
@@ -151,6 +152,31 @@ static void load_pxelinux(struct cfg_ctx *c, const struct ynode *n, const char *
     }
 }
 
+/* The boot file must fit the BOOTP `file` field once `${server}` is
+ * filled in, and a URL must be one the firmware can fetch: the problem is
+ * reported at its column inside the value. */
+static void check_filename(struct cfg_ctx *c, const struct ynode *x, const char *path,
+                           const char *name)
+{
+    size_t at, longest = boot_url_expanded_max(name);
+    if (strlen(name) > 127) {
+        cfg_error(c, x, path, "expected a file name of at most 127 bytes (the BOOTP `file` field)");
+        return;
+    }
+    if (longest > 127) {
+        cfg_error(c, x, path, "with " BOOT_URL_SERVER " filled in this can reach %zu bytes, more "
+                  "than the 127 of the BOOTP `file` field", longest);
+        return;
+    }
+    const char *why = boot_url_is_url(name) ? boot_url_problem(name, &at) : NULL;
+    if (!why)
+        return;
+    struct ynode where = *x;
+    if (where.line)
+        where.column += (unsigned)at + (x->plain ? 0u : 1u);
+    cfg_error(c, &where, path, "%s in URL '%s'", why, name);
+}
+
 void cfg_load_class(struct cfg_ctx *c, const struct ynode *n, const char *path,
                     struct config_boot_class *b, size_t index)
 {
@@ -174,8 +200,8 @@ void cfg_load_class(struct cfg_ctx *c, const struct ynode *n, const char *path,
     if ((x = ytree_get(n, "filename"))) {
         b->filename_pos = (struct config_pos){ x->line, x->column };
         snprintf(sub, sizeof sub, "%s.filename", path);
-        if (cfg_string(c, x, sub, &b->filename) && b->filename && strlen(b->filename) > 127)
-            cfg_error(c, x, sub, "expected a file name of at most 127 bytes (the BOOTP `file` field)");
+        if (cfg_string(c, x, sub, &b->filename) && b->filename)
+            check_filename(c, x, sub, b->filename);
     }
     if ((x = ytree_get(n, "next-server"))) {
         snprintf(sub, sizeof sub, "%s.next-server", path);

@@ -85,6 +85,15 @@ const char *arch_label(int32_t arch, const char *none, char *buf, size_t size)
     return buf;
 }
 
+bool arch_is_http(uint16_t arch)
+{
+    const struct arch_entry *e = arch_find(arch);
+    if (!e)
+        return false;
+    size_t n = strlen(e->name);
+    return n > 5 && strcmp(e->name + n - 5, "-http") == 0;
+}
+
 const char *arch_description(uint16_t arch)
 {
     const struct arch_entry *e = arch_find(arch);

@@ -3,6 +3,7 @@
 #ifndef NETBOOTD_ARCH_H
 #define NETBOOTD_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,10 @@ int arch_from_name(const char *name);
  * not name it, `none` when there is none (arch < 0: no option 93).
  * Returns buf. */
 const char *arch_label(int32_t arch, const char *none, char *buf, size_t size);
+
+/* Is it one of the registry's HTTP boot architectures (15-20, 23, 24, 26,
+ * 28, 30, 38, 40: the names ending in "-http")? */
+bool arch_is_http(uint16_t arch);
 
 /* Human description, e.g. "x64 UEFI"; NULL if unknown. */
 const char *arch_description(uint16_t arch);

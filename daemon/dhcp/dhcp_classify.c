@@ -27,6 +27,16 @@ bool dhcp_user_class_has(const uint8_t *v, size_t len, const char *name)
     return false;
 }
 
+bool dhcp_is_http_client(const struct dhcp_msg *msg)
+{
+    size_t len;
+    uint16_t arch;
+    const uint8_t *v = dhcp_msg_opt(msg, DHCP_OPT_VENDOR_CLASS, &len);
+    if (v && len >= 10 && memcmp(v, "HTTPClient", 10) == 0)
+        return true;
+    return dhcp_msg_arch(msg, &arch) && arch_is_http(arch);
+}
+
 static bool match_arch(const struct config_boot_class *c, const struct dhcp_msg *m)
 {
     uint16_t arch;

@@ -21,6 +21,11 @@ const struct config_host *dhcp_host_for(const struct config *cfg, const struct d
 /* "bios", "efi-x64", ..., "arch-123" for unnamed numbers, "-" if absent. */
 const char *dhcp_arch_label(const struct dhcp_msg *msg, char *buf, size_t size);
 
+/* A UEFI HTTP boot client: option 60 begins "HTTPClient" (UEFI 2.5+
+ * §24.7.2, edk2 HttpBootDxe) or option 93 is an HTTP architecture (16 =
+ * x64 UEFI HTTP, 19 = arm64 UEFI HTTP, ...: lib/arch.h). */
+bool dhcp_is_http_client(const struct dhcp_msg *msg);
+
 /* Does option 77 contain `name`? Handles both RFC 3004 (length-prefixed
  * items) and the plain string iPXE and most firmware send. */
 bool dhcp_user_class_has(const uint8_t *v, size_t len, const char *name);

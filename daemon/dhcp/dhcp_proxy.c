@@ -105,7 +105,7 @@ static void proxy_reply(struct dhcp_decision *d, const struct dhcp_proxy_req *r,
     rep->prl = dhcp_msg_opt(m, DHCP_OPT_PRL, &prl_len);
     rep->prl_len = rep->prl ? prl_len : 0;
     rep->siaddr = r->boot->next_server ? r->boot->next_server : r->in->ifaddr;
-    snprintf(rep->file, sizeof rep->file, "%s", r->boot->filename);
+    dhcp_reply_set_file(rep, r->boot);  /* `${server}` is siaddr */
     if (r->boot->server_name)
         snprintf(rep->sname, sizeof rep->sname, "%s", r->boot->server_name);
     dhcp_reply_opts_proxy(rep, r->subnet, r->boot, m);
@@ -119,7 +119,7 @@ static void log_line(struct dhcp_decision *d, const struct dhcp_proxy_req *r, co
              log_hwaddr(r->msg->chaddr, r->msg->hlen, mac, sizeof mac), ip ? " at " : "",
              ip ? log_ipv4(ip, ipbuf, sizeof ipbuf) : "",
              dhcp_arch_label(r->msg, arch, sizeof arch),
-             r->boot->name ? r->boot->name : "?", r->boot->filename, r->in->ifname);
+             r->boot->name ? r->boot->name : "?", d->reply.file, r->in->ifname);
 }
 
 /* Whom a proxy answers at all: PXE clients (and of them only `hosts:`

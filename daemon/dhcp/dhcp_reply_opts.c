@@ -5,10 +5,22 @@
  * class (66, 67), then the profile's global, subnet and class `options:`.
  * Forced options (PXELINUX 208-211 and `force: true`) go out whether or not
  * the client's parameter request list names them: that is the point of
- * netbootd (ISC dhcpd needs a PRL-rewriting trick for it). */
+ * netbootd (ISC dhcpd needs a PRL-rewriting trick for it).
+ *
+ * UEFI HTTP boot (edk2 NetworkPkg/HttpBootDxe/HttpBootDhcp4.c,
+ * HttpBootParseDhcp4Packet): an offer is an HTTP offer only if option 60
+ * begins "HTTPClient"; its boot URI comes from 67, else from `file`, and an
+ * HTTP offer without one is discarded; an offer that is neither HTTP nor
+ * carries an address is discarded too, and with no HTTP offer at all the
+ * firmware gives up (HttpBootSelectDhcpOffer). So an HTTP client whose
+ * class gives an http(s) URL gets 60 "HTTPClient" in full mode and proxy
+ * mode alike, and every other client keeps its replies as they were. */
 #include "dhcp_reply_opts.h"
 
 #include <string.h>
+
+#include "boot_url.h"
+#include "dhcp_classify.h"
 
 static uint8_t *scratch(struct dhcp_reply *r, size_t len)
 {
@@ -83,6 +95,20 @@ static void put_echoes(struct dhcp_reply *r, const struct dhcp_msg *m)
         put(r, DHCP_OPT_RELAY_AGENT, v, len, false, true);
 }
 
+void dhcp_reply_set_file(struct dhcp_reply *r, const struct config_boot_class *boot)
+{
+    r->file[0] = '\0';
+    if (boot && boot->filename)
+        (void)boot_url_expand(boot->filename, r->siaddr, r->file, sizeof r->file);
+}
+
+bool dhcp_reply_http_boot(const struct config_boot_class *boot, const struct dhcp_msg *m)
+{
+    return boot && boot_url_is_http(boot->filename) && dhcp_is_http_client(m);
+}
+
+static const char http_client[] = "HTTPClient";
+
 void dhcp_reply_opts_nak(struct dhcp_reply *r, const struct dhcp_msg *m)
 {
     /* §4.3.2 table 3: a NAK carries 53, 54, 56 and the echoes only. */
@@ -115,15 +141,23 @@ void dhcp_reply_opts_proxy(struct dhcp_reply *r, const struct config_subnet *s,
     size_t len;
     const uint8_t *v;
     /* PXE 2.1 §2.2.4: a proxy offer is recognised by 60 = "PXEClient";
-     * edk2 and iPXE ignore one without it. */
-    put(r, DHCP_OPT_VENDOR_CLASS, (const uint8_t *)"PXEClient", 9, true, true);
-    put(r, DHCP_OPT_VENDOR_OPTS, dhcp_pxe_vendor_opts, sizeof dhcp_pxe_vendor_opts, true, true);
+     * edk2 and iPXE ignore one without it. An HTTP boot client looks for
+     * "HTTPClient" instead, and option 43 (PXE boot server discovery) means
+     * nothing to it. */
+    if (dhcp_reply_http_boot(boot, m)) {
+        put(r, DHCP_OPT_VENDOR_CLASS, (const uint8_t *)http_client, sizeof http_client - 1,
+            true, true);
+    } else {
+        put(r, DHCP_OPT_VENDOR_CLASS, (const uint8_t *)"PXEClient", 9, true, true);
+        put(r, DHCP_OPT_VENDOR_OPTS, dhcp_pxe_vendor_opts, sizeof dhcp_pxe_vendor_opts, true,
+            true);
+    }
     if ((v = dhcp_msg_opt(m, DHCP_OPT_CLIENT_UUID, &len)) && len > 0)
         put(r, DHCP_OPT_CLIENT_UUID, v, len, true, true);
     if (boot && boot->server_name)
         put_text(r, DHCP_OPT_TFTP_SERVER, boot->server_name, false);
-    if (boot && boot->filename)
-        put_text(r, DHCP_OPT_BOOTFILE, boot->filename, false);
+    if (r->file[0])
+        put_text(r, DHCP_OPT_BOOTFILE, r->file, false);
     put_config(r, s->options, s->n_options);
     if (boot)
         put_config(r, boot->options, boot->n_options);
@@ -152,8 +186,13 @@ void dhcp_reply_opts_add(struct dhcp_reply *r, const struct config *cfg,
     if (boot && boot->server_name)
         put_text(r, DHCP_OPT_TFTP_SERVER, boot->server_name, false);
     /* The `file` field always carries the boot file; 67 only on request. */
-    if (boot && boot->filename)
-        put_text(r, DHCP_OPT_BOOTFILE, boot->filename, false);
+    if (r->file[0])
+        put_text(r, DHCP_OPT_BOOTFILE, r->file, false);
+    /* Full mode sends 60 to HTTP boot clients only: edk2's PXE driver
+     * takes an OFFER with 60 "PXEClient" for a proxy one (dhcp_proxy.c). */
+    if (dhcp_reply_http_boot(boot, m))
+        put(r, DHCP_OPT_VENDOR_CLASS, (const uint8_t *)http_client, sizeof http_client - 1,
+            true, true);
     put_config(r, cfg->options, cfg->n_options);
     put_config(r, s->options, s->n_options);
     if (boot)

@@ -183,7 +183,8 @@ static void log_line(struct dhcp_decision *d, const struct client_ctx *c, const 
     if (c->boot && n > 0 && (size_t)n < sizeof d->log)
         n += snprintf(d->log + n, sizeof d->log - (size_t)n, " class=%s file=%s",
                       c->boot->name ? c->boot->name : "?",
-                      c->boot->filename ? c->boot->filename : "-");
+                      d->reply.file[0] ? d->reply.file
+                                       : c->boot->filename ? c->boot->filename : "-");
     if (n > 0 && (size_t)n < sizeof d->log)
         n += snprintf(d->log + n, sizeof d->log - (size_t)n, " via %s", c->in->ifname);
     if (extra && n > 0 && (size_t)n < sizeof d->log)
@@ -226,12 +227,9 @@ static void start_reply(struct dhcp_decision *d, const struct client_ctx *c, uin
     /* The boot server: the class's next-server, else us (for BOOTP
      * clients with no class too, as dnsmasq and ISC dhcpd answer). */
     r->siaddr = c->boot && c->boot->next_server ? c->boot->next_server : c->in->ifaddr;
-    if (c->boot) {
-        if (c->boot->filename)
-            snprintf(r->file, sizeof r->file, "%s", c->boot->filename);
-        if (c->boot->server_name)
-            snprintf(r->sname, sizeof r->sname, "%s", c->boot->server_name);
-    }
+    dhcp_reply_set_file(r, c->boot);    /* `${server}` is siaddr */
+    if (c->boot && c->boot->server_name)
+        snprintf(r->sname, sizeof r->sname, "%s", c->boot->server_name);
 }
 
 static void nak(struct dhcp_decision *d, const struct client_ctx *c, uint32_t ip, const char *why)
