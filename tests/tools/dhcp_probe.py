@@ -110,6 +110,7 @@ def main():
             if 60 in o: extra += " vci=%s" % o[60].decode(errors="replace")
             if 43 in o: extra += " opt43=%s" % o[43].hex()
             if 97 in o: extra += " opt97=%s" % o[97].hex()
+            if 67 in o: extra += " opt67=%s" % o[67].decode(errors="replace")
             print("reply from=%s:%d type=%d yiaddr=%s siaddr=%s file=%s opts=%s port=%d%s" %
                   (src[0], src[1], t, yi, si, fname, ",".join(map(str, order)),
                    r_sock.getsockname()[1], extra))
