@@ -15,7 +15,7 @@
 
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS     := libuv yaml-0.1 libsystemd
+PKGS     := libuv yaml-0.1 libsystemd libmicrohttpd
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -33,14 +33,15 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 # their own folder and from the folders DEPS_<folder> names, nothing else:
 # each object is compiled with just those -I paths, and scripts/lint-layout
 # checks the same rule (make lint).
-SRC_DIRS           := lib config daemon/leases tftp daemon/ra daemon/dhcp daemon
+SRC_DIRS           := lib config daemon/leases tftp http daemon/ra daemon/dhcp daemon
 DEPS_lib           :=
 DEPS_config        := lib
 DEPS_daemon/leases := lib config
 DEPS_tftp          := lib config
+DEPS_http          := lib config tftp
 DEPS_daemon/ra     := lib config
 DEPS_daemon/dhcp   := lib config daemon/leases
-DEPS_daemon        := lib config daemon/leases tftp daemon/ra daemon/dhcp
+DEPS_daemon        := lib config daemon/leases tftp http daemon/ra daemon/dhcp
 ALL_INCLUDES       := $(addprefix -I,$(SRC_DIRS))
 
 LIB_SRCS  := $(sort $(filter-out daemon/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))

@@ -118,6 +118,22 @@ struct config_tftp {
     unsigned busy_poll_us;      /* poll this long after a transfer datagram before sleeping; default 50, 0 = off */
 };
 
+/* HTTP (http/http_server.h); off unless the profile has `http:`. */
+struct config_http_listen {
+    uint32_t ip;                /* host order; 0 = every address */
+    uint16_t port;
+};
+
+struct config_http {
+    bool enabled;               /* the profile has an http: key */
+    char *root;                 /* resolved path; default tftp.root */
+    struct config_http_listen *listen; size_t n_listen;    /* default 0.0.0.0:80 */
+    unsigned max_connections;   /* per listener; default 1024 */
+    unsigned max_connections_per_client;    /* from one address; default 64 */
+    unsigned idle_timeout;      /* seconds a connection may be silent; default 30 */
+    unsigned max_header_size;   /* bytes of request line and headers; default 16384 */
+};
+
 struct config_leases {
     char *file;                 /* default /var/lib/netbootd/leases */
     char *on_event;             /* hook command, or NULL */
@@ -143,6 +159,7 @@ struct config {
      * any relay that unicasts from port 67 (dhcp_server.c). */
     uint32_t *relays;           size_t n_relays;
     struct config_tftp tftp;
+    struct config_http http;
     struct config_leases leases;
     char *user;                 /* drop privileges to this user; default "netbootd" */
     struct config_pos user_pos;

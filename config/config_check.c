@@ -305,6 +305,8 @@ void config_free(struct config *cfg)
     free(cfg->boot);
     free(cfg->options);
     free(cfg->tftp.root);
+    free(cfg->http.root);
+    free(cfg->http.listen);
     free(cfg->leases.file);
     free(cfg->leases.on_event);
     free(cfg->leases.event_log);

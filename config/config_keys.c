@@ -22,6 +22,7 @@ static const struct {
     { "options[].", cfg_keys_option },
     { "tftp.", cfg_keys_tftp },
     { "leases.", cfg_keys_leases },
+    { "http.", cfg_keys_http },
 };
 
 void config_known_keys_free(char **keys)

@@ -138,6 +138,10 @@ static void set_defaults(struct config *cfg)
     cfg->tftp.max_pending_sessions = 256;
     cfg->tftp.timeout = 1;
     cfg->tftp.retries = 5;
+    cfg->http.max_connections = 1024;
+    cfg->http.max_connections_per_client = 64;  /* like tftp: NAT */
+    cfg->http.idle_timeout = 30;
+    cfg->http.max_header_size = 16384;
     cfg->leases.hook_timeout = 10;
     cfg->leases.hook_queue = 1024;
     cfg->leases.offer_hold = 30;
@@ -166,7 +170,7 @@ static void set_defaults(struct config *cfg)
     } while (0)
 
 const char *const cfg_keys_root[] = { "interfaces", "subnets", "hosts", "boot", "options",
-    "tftp", "leases", "user", "answer-router-solicitations", "relays", "control", NULL };
+    "tftp", "leases", "user", "answer-router-solicitations", "relays", "control", "http", NULL };
 
 static void load_root(struct cfg_ctx *c, const struct ynode *root)
 {
@@ -200,6 +204,9 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
         load_tftp(c, x, &cfg->tftp);
     if ((x = ytree_get(root, "leases")))
         load_leases(c, x, &cfg->leases);
+    if ((x = ytree_get(root, "http")))
+        cfg_load_http(c, x, cfg);
+    cfg_finish_http(c, root, cfg);
     if ((x = ytree_get(root, "user"))) {
         cfg->user_pos = (struct config_pos){ x->line, x->column };
         cfg_string(c, x, "user", &cfg->user);

@@ -75,7 +75,8 @@ size_t hooks_event_env(const struct netboot_event *ev, char *buf, size_t size, c
     ADD("NETBOOTD_CLASS=%s", ev->class_name);
     if (ev->expires)
         ADD("NETBOOTD_EXPIRES=%lld", (long long)ev->expires);
-    if (ev->kind == EV_TFTP_DONE || ev->kind == EV_TFTP_FAILED) {
+    if (ev->kind == EV_TFTP_DONE || ev->kind == EV_TFTP_FAILED || ev->kind == EV_HTTP_DONE ||
+        ev->kind == EV_HTTP_FAILED) {
         ADD("NETBOOTD_FILE=%s", ev->file);
         ADD("NETBOOTD_BYTES=%llu", (unsigned long long)ev->bytes);
         ADD("NETBOOTD_SECONDS=%.3f", ev->seconds);

@@ -7,6 +7,7 @@
  * decides -> lease_store journals (group commit) -> dhcp_io sends; tftp_io
  * reports finished transfers here, which become boot-timeline events. */
 #include "netbootd.h"
+#include "netbootd_int.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -19,65 +20,28 @@
 #include <uv.h>
 
 #include "addr.h"
-#include "ctl_sock.h"
-#include "dhcp_io.h"
-#include "lease_pool.h"
-#include "hooks.h"
-#include "lease_store.h"
 #include "log.h"
-#include "neigh.h"
-#include "notify.h"
 #include "privdrop.h"
 #include "lease_record.h"
-#include "missing_boot.h"
-#include "proxy_seen.h"
 #include "proxy_seen_file.h"
-#include "ra_io.h"
 #include "state_open.h"
 #include "status_report.h"
-#include "tftp_io.h"
 
 #define EXPIRE_INTERVAL_MS 2000
 
-/* Everything the running daemon owns. */
-struct netbootd {
-    uv_loop_t *loop;
-    const char *profile;
-    const char *const *sets;
-    size_t n_sets;
-    struct config *cfg;
-    struct lease_pool *pool;
-    struct lease_store *store;
-    struct hooks *hooks;
-    struct dhcp_io *dhcp;
-    struct tftp_server *tftp;
-    struct ra_io *ra;           /* NULL unless answer-router-solicitations */
-    struct proxy_seen *proxied; /* clients a proxy subnet answered: no lease, progress by MAC */
-    int proxied_fd;             /* LEASES.proxy, where they are saved; -1 without a proxy subnet */
-    struct proxy_seen *statics; /* no lease of ours, not proxied: seen by TFTP (not saved) */
-    struct ctl_sock *ctl;       /* the control socket; NULL when it could not be made */
-    struct log_ring errors;     /* the last error lines, for `netbootd status` */
-    int64_t started, loaded;    /* when the daemon started, when its profile was loaded */
-    uv_timer_t expire_timer;
-    uv_signal_t sigint, sigterm, sighup;
-    struct missing_boot_recent missing;     /* clients told of a missing boot file */
-    struct notify notify;       /* the service manager (sd_notify), if any */
-    bool stopping;
-};
-
 /* Wall-clock seconds: the one clock every decision reads. */
-static int64_t wall_now(void)
+int64_t wall_now(void)
 {
     return (int64_t)time(NULL);
 }
 
-static void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
+void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
 {
     if (nb->store)
         lease_store_append(nb->store, l);
 }
 
-static void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
+void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
 {
     if (ev->proxy && nb->proxied)
         proxy_seen_note(nb->proxied, ev);
@@ -125,47 +89,6 @@ static void expire_timer_cb(uv_timer_t *t)
         char line[NOTIFY_STATUS_MAX];
         notify_status(&nb->notify, status_line(nb, line, sizeof line));
     }
-}
-
-/* A transfer ended: it becomes the client's boot stage (shown by --leases)
- * and a tftp-done/tftp-failed event. So does a request for the client's
- * own boot file when it is missing; other missing files are probes. */
-static void tftp_report_cb_fn(const struct tftp_transfer_report *r, void *ctx)
-{
-    struct netbootd *nb = ctx;
-    struct lease *l = lease_pool_find_ip(nb->pool, r->client_ip);
-    if (r->not_found && !missing_boot_check(nb->cfg, nb->proxied, &nb->missing, r, l, wall_now()))
-        return;
-    struct netboot_event ev = { .kind = r->ok ? EV_TFTP_DONE : EV_TFTP_FAILED,
-                                .time = wall_now(), .ip = r->client_ip, .arch = -1,
-                                .bytes = r->bytes, .seconds = r->seconds };
-    snprintf(ev.file, sizeof ev.file, "%s", r->file ? r->file : "");
-    if (l) {
-        netboot_event_add_lease(&ev, l);
-        /* Not-found probes (GRUB, PXELINUX config search) are not progress. */
-        if (r->ok || l->stage < STAGE_TFTP_DONE) {
-            l->stage = r->ok ? STAGE_TFTP_DONE : STAGE_TFTP_FAILED;
-            l->stage_time = ev.time;
-            snprintf(l->stage_file, sizeof l->stage_file, "%s", ev.file);
-            netbootd_lease_changed(nb, l);
-        }
-    } else {
-        /* No lease from us (static address, another DHCP server): the
-         * kernel's neighbour table still knows an on-link client's MAC. */
-        ev.has_mac = neigh_lookup_mac(r->client_ip, ev.mac);
-        /* A client a proxy subnet answered: its progress is kept by MAC. */
-        const struct lease *p = ev.has_mac && nb->proxied ? proxy_seen_find(nb->proxied, ev.mac)
-                                                          : NULL;
-        if (p) {
-            ev.proxy = true;
-            ev.arch = p->arch;
-            snprintf(ev.class_name, sizeof ev.class_name, "%s", p->class_name);
-            snprintf(ev.hostname, sizeof ev.hostname, "%s", p->hostname);
-        } else if (nb->statics) {
-            proxy_seen_note(nb->statics, &ev);
-        }
-    }
-    netbootd_event(nb, &ev);
 }
 
 /* The state files a start opens as root: the lease journal, the event log
@@ -228,7 +151,7 @@ static void dhcp_when_durable_cb(void (*done)(void *arg, int status), void *arg,
         done(arg, -ESHUTDOWN);
 }
 
-/* The privileged sockets: DHCP, TFTP, router solicitations. */
+/* The privileged sockets: DHCP, TFTP, HTTP, router solicitations. */
 static int start_sockets(struct netbootd *nb, struct config *cfg)
 {
     const struct dhcp_io_wiring w = { nb->loop, nb->pool, dhcp_lease_changed_cb, dhcp_event_cb,
@@ -237,12 +160,15 @@ static int start_sockets(struct netbootd *nb, struct config *cfg)
     if (err < 0)
         return err;
     if (cfg->tftp.enabled) {
-        err = tftp_server_start(nb->loop, cfg, tftp_report_cb_fn, nb, &nb->tftp);
+        err = tftp_server_start(nb->loop, cfg, netbootd_tftp_report, nb, &nb->tftp);
         if (err < 0) {
             log_error("TFTP: %s", strerror(-err));
             return err;
         }
     }
+    if (cfg->http.enabled &&
+        (err = http_server_start(nb->loop, cfg, netbootd_http_report, nb, &nb->http)) < 0)
+        return err;
     err = ra_io_start(nb->loop, cfg, &nb->ra);
     if (err < 0)
         log_error("IPv6 router solicitations: %s", strerror(-err));
@@ -365,6 +291,10 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
         tftp_server_reload(nb->tftp, fresh);
     else if (nb->tftp || fresh->tftp.enabled)
         log_warn("SIGHUP: enabling or disabling TFTP takes effect at the next restart");
+    if (nb->http && fresh->http.enabled)
+        http_server_reload(nb->http, fresh);
+    if (!nb->http != !fresh->http.enabled)
+        log_warn("SIGHUP: http: takes effect at the next restart (listeners and limits too)");
     if ((fresh->user || nb->cfg->user) &&
         (!fresh->user || !nb->cfg->user || strcmp(fresh->user, nb->cfg->user) != 0))
         log_warn("SIGHUP: user takes effect at the next restart");
@@ -392,6 +322,8 @@ static void netbootd_stop(struct netbootd *nb)
     if (nb->tftp)
         tftp_server_stop(nb->tftp);
     nb->tftp = NULL;
+    http_server_stop(nb->http);
+    nb->http = NULL;
     ctl_sock_stop(nb->ctl);
     nb->ctl = NULL;
     ra_io_stop(nb->ra);

@@ -30,8 +30,8 @@ enum boot_stage {
     STAGE_DISCOVER,     /* DISCOVER seen */
     STAGE_OFFER,        /* OFFER sent */
     STAGE_ACK,          /* ACK sent */
-    STAGE_TFTP_DONE,    /* a file was fetched (stage_file) */
-    STAGE_TFTP_FAILED,  /* a transfer failed (stage_file) */
+    STAGE_TFTP_DONE,    /* a file was fetched, by TFTP or HTTP (stage_file) */
+    STAGE_TFTP_FAILED,  /* a transfer failed, TFTP or HTTP (stage_file) */
 };
 
 struct lease {
@@ -61,6 +61,8 @@ enum netboot_event_kind {
     EV_TFTP_DONE,
     EV_TFTP_FAILED,
     EV_PROXY_ACK,       /* proxyDHCP: boot file sent on port 4011 (no lease) */
+    EV_HTTP_DONE,       /* like EV_TFTP_DONE, over HTTP */
+    EV_HTTP_FAILED,
 };
 
 /* "commit", "renew", ... as used in NETBOOTD_EVENT and the JSON log. */
@@ -73,15 +75,15 @@ struct netboot_event {
     enum netboot_event_kind kind;
     int64_t time;
     uint8_t mac[6];
-    bool has_mac;                   /* TFTP events know the MAC only via the lease of ip */
+    bool has_mac;                   /* transfer events know the MAC only via the lease of ip */
     uint32_t ip;
     char hostname[LEASE_HOSTNAME_MAX];
     int32_t arch;                   /* -1 = unknown */
     char class_name[LEASE_CLASS_MAX];
     int64_t expires;                /* lease events */
-    char file[LEASE_FILE_MAX];      /* tftp events */
-    uint64_t bytes;                 /* tftp events */
-    double seconds;                 /* tftp events */
+    char file[LEASE_FILE_MAX];      /* tftp and http events */
+    uint64_t bytes;                 /* tftp and http events */
+    double seconds;                 /* tftp and http events */
     bool proxy;                     /* a proxyDHCP exchange: no lease, ip is the client's own */
 };
 

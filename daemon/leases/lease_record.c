@@ -14,7 +14,7 @@ static const char *const stage_names[] = { "none", "discover", "offer", "ack", "
                                            "tftp-failed" };
 static const char *const event_names[] = { "discover", "offer", "commit", "renew", "release",
                                            "expire", "decline", "tftp-done", "tftp-failed",
-                                           "proxy-ack" };
+                                           "proxy-ack", "http-done", "http-failed" };
 
 const char *lease_state_name(enum lease_state s)
 {

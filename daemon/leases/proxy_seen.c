@@ -37,6 +37,8 @@ static enum boot_stage stage_of(enum netboot_event_kind kind)
     case EV_PROXY_ACK:   return STAGE_ACK;
     case EV_TFTP_DONE:   return STAGE_TFTP_DONE;
     case EV_TFTP_FAILED: return STAGE_TFTP_FAILED;
+    case EV_HTTP_DONE:   return STAGE_TFTP_DONE;
+    case EV_HTTP_FAILED: return STAGE_TFTP_FAILED;
     default:             return STAGE_NONE;
     }
 }

@@ -1,0 +1,413 @@
+/* http_server.c - see http_server.h. The decisions (Range, validators,
+ * conditionals) are in http_req.c; this file is the libmicrohttpd and
+ * libuv shell around them. */
+#include "http_server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+#include "addr.h"
+#include "http_req.h"
+#include "log.h"
+#include "tftp_path.h"
+
+#define HTTP_TIMER_MAX_MS 3600000u   /* re-check at least this often */
+#define HTTP_POOL_SLACK 0
+
+struct http_listener {
+    struct http_server *srv;
+    struct MHD_Daemon *d;
+    uv_poll_t poll;
+    uv_timer_t timer;
+    bool handles;               /* poll and timer initialised */
+};
+
+struct http_server {
+    uv_loop_t *loop;
+    int root_fd;
+    http_report_cb report;
+    void *ctx;
+    struct http_listener *l;
+    size_t n;
+    unsigned handles_open;
+    struct log_ratelimit rl_req, rl_fail, rl_mhd;
+};
+
+/* One request, from its first header to the end of its body. */
+struct http_req {
+    char file[256];
+    uint32_t ip;
+    uint16_t port;
+    uint64_t started_ns;
+    uint64_t body;
+    unsigned status;
+    bool report;                /* a GET that gets an http-done/http-failed */
+};
+
+static void pump(struct http_listener *l);
+
+static void timer_cb(uv_timer_t *t)
+{
+    pump(t->data);
+}
+
+static void poll_cb(uv_poll_t *p, int status, int events)
+{
+    (void)status;
+    (void)events;
+    pump(p->data);
+}
+
+/* Let MHD do what is ready (accept, read, sendfile, time out), then sleep
+ * until its epoll descriptor is readable or its next timeout. */
+static void pump(struct http_listener *l)
+{
+    MHD_UNSIGNED_LONG_LONG ms;
+    MHD_run(l->d);
+    if (MHD_get_timeout(l->d, &ms) == MHD_YES)
+        uv_timer_start(&l->timer, timer_cb, ms < HTTP_TIMER_MAX_MS ? ms : HTTP_TIMER_MAX_MS, 0);
+    else
+        uv_timer_start(&l->timer, timer_cb, HTTP_TIMER_MAX_MS, 0);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                             struct MHD_Response *resp)
+{
+    if (!resp)
+        return MHD_NO;
+    r->status = status;
+    enum MHD_Result ret = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* An error page: status and a one-line text body. */
+static enum MHD_Result answer_status(struct MHD_Connection *c, struct http_req *r,
+                                     unsigned status, const char *text)
+{
+    char body[96];
+    int n = snprintf(body, sizeof body, "%u %s\n", status, text);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
+    if (resp) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+        if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    }
+    return queue(c, r, status, resp);
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static void add_validators(struct MHD_Response *resp, const char *etag, const char *date)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+}
+
+/* The open file fd (of size bytes, modified at st): 304, 416, 206 or 200. */
+static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r, int fd,
+                                   uint64_t size, const struct stat *st)
+{
+    char etag[HTTP_ETAG_MAX], date[HTTP_DATE_MAX], crange[80];
+    struct http_cond cond = { header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
+                              header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+                              header(c, MHD_HTTP_HEADER_IF_RANGE) };
+    http_etag(size, st->st_mtim.tv_sec, st->st_mtim.tv_nsec, etag);
+    http_date_format(st->st_mtim.tv_sec, date);
+    if (http_not_modified(&cond, etag, st->st_mtim.tv_sec)) {
+        close(fd);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        if (resp)
+            add_validators(resp, etag, date);
+        r->report = false;
+        return queue(c, r, MHD_HTTP_NOT_MODIFIED, resp);
+    }
+    uint64_t start = 0, len = size;
+    const char *range = header(c, MHD_HTTP_HEADER_RANGE);
+    enum http_range_kind k = range && http_if_range_ok(&cond, etag, st->st_mtim.tv_sec)
+                                 ? http_range_parse(range, size, &start, &len) : HTTP_RANGE_NONE;
+    if (k == HTTP_RANGE_UNSATISFIABLE) {
+        close(fd);
+        snprintf(crange, sizeof crange, "bytes */%llu", (unsigned long long)size);
+        r->report = false;
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        if (resp)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, crange);
+        return queue(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, start);
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    add_validators(resp, etag, date);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+    r->body = len;
+    if (k == HTTP_RANGE_ONE) {
+        snprintf(crange, sizeof crange, "bytes %llu-%llu/%llu", (unsigned long long)start,
+                 (unsigned long long)(start + len - 1), (unsigned long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, crange);
+        return queue(c, r, MHD_HTTP_PARTIAL_CONTENT, resp);
+    }
+    return queue(c, r, MHD_HTTP_OK, resp);
+}
+
+/* GET or HEAD of url: the file beneath the root, by tftp_path's rules. */
+static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c,
+                             struct http_req *r, const char *url)
+{
+    char rel[sizeof r->file];
+    uint64_t size = 0;
+    struct stat st;
+    int fd = tftp_path_clean(url, strlen(url), false, rel, sizeof rel);
+    snprintf(r->file, sizeof r->file, "%s", fd == 0 ? rel : url);
+    if (fd == 0)
+        fd = tftp_path_open(srv->root_fd, rel, &size);
+    if (fd >= 0 && fstat(fd, &st) < 0) {
+        close(fd);
+        fd = -errno;
+    }
+    if (fd >= 0)
+        return answer_file(c, r, fd, size, &st);
+    char esc[128];
+    log_limited(&srv->rl_fail, LOG_INFO, "HTTP %s: %s: %s", log_ipv4(r->ip, (char[16]){ 0 }, 16),
+                log_escape(url, strlen(url), esc, sizeof esc), strerror(-fd));
+    if (fd == -ENOENT)
+        return answer_status(c, r, MHD_HTTP_NOT_FOUND, "Not Found");
+    if (fd == -EACCES || fd == -ELOOP || fd == -EXDEV || fd == -EISDIR)
+        return answer_status(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
+    if (fd == -ENAMETOOLONG)
+        return answer_status(c, r, MHD_HTTP_URI_TOO_LONG, "URI Too Long");
+    return answer_status(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+}
+
+static void client_of(struct MHD_Connection *c, struct http_req *r)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)ci->client_addr;
+        r->ip = ntohl(sin->sin_addr.s_addr);
+        r->port = ntohs(sin->sin_port);
+    }
+}
+
+/* MHD calls this first with the headers (answering then would close the
+ * connection: the body is not read yet), then with each piece of a body
+ * (ignored), then once more with none: the answer is queued there. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
+{
+    struct http_listener *l = cls;
+    struct http_req *r = *req_cls;
+    (void)version;
+    (void)upload;
+    if (!r) {
+        if (!(r = calloc(1, sizeof *r)))
+            return MHD_NO;
+        *req_cls = r;
+        r->started_ns = uv_hrtime();
+        client_of(c, r);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    if (!get && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+        return answer_status(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed");
+    r->report = get;
+    return serve(l->srv, c, r, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_listener *l = cls;
+    struct http_req *r = *req_cls;
+    (void)c;
+    if (!r)
+        return;
+    *req_cls = NULL;
+    bool sent = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+    bool ok = sent && (r->status == MHD_HTTP_OK || r->status == MHD_HTTP_PARTIAL_CONTENT);
+    if (r->report && l->srv->report) {
+        struct http_transfer_report rep = {
+            .client_ip = r->ip, .client_port = r->port, .file = r->file, .status = r->status,
+            .bytes = ok ? r->body : 0, .seconds = (double)(uv_hrtime() - r->started_ns) / 1e9,
+            .ok = ok, .not_found = r->status == MHD_HTTP_NOT_FOUND,
+            .error = ok ? NULL : sent ? "refused" : "connection closed before the end" };
+        l->srv->report(&rep, l->srv->ctx);
+    }
+    free(r);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    struct http_server *srv = cls;
+    char line[256];
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    log_limited(&srv->rl_mhd, LOG_WARN, "HTTP: %s", line);
+}
+
+static int bind_listen(const struct config_http_listen *a)
+{
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(a->port),
+                               .sin_addr.s_addr = htonl(a->ip) };
+    if (fd < 0)
+        return -errno;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 511) < 0) {
+        int err = -errno;
+        close(fd);
+        return err;
+    }
+    return fd;
+}
+
+static int listener_open(struct http_server *srv, struct http_listener *l,
+                         const struct config_http *h, const struct config_http_listen *a)
+{
+    char ip[16];
+    int fd = bind_listen(a);
+    log_ipv4(a->ip, ip, sizeof ip);
+    if (fd < 0) {
+        log_error("HTTP listen %s:%u: %s", ip, a->port, strerror(-fd));
+        return fd;
+    }
+    l->srv = srv;
+    l->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->max_connections_per_client,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->idle_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)h->max_header_size + HTTP_POOL_SLACK,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+        MHD_OPTION_END);
+    if (!l->d) {
+        close(fd);
+        log_error("HTTP listen %s:%u: libmicrohttpd refused to start", ip, a->port);
+        return -EINVAL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_EPOLL_FD);
+    int err = di ? uv_poll_init(srv->loop, &l->poll, di->epoll_fd) : -EINVAL;
+    if (err < 0) {
+        MHD_stop_daemon(l->d);
+        l->d = NULL;
+        return err;
+    }
+    uv_timer_init(srv->loop, &l->timer);
+    l->poll.data = l->timer.data = l;
+    l->handles = true;
+    srv->handles_open += 2;
+    uv_poll_start(&l->poll, UV_READABLE, poll_cb);
+    pump(l);
+    log_info("HTTP listening on %s:%u", ip, a->port);
+    return 0;
+}
+
+static int open_root(const char *root)
+{
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        log_error("HTTP root %s: %s", root, strerror(errno));
+    return fd < 0 ? -errno : fd;
+}
+
+int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb cb, void *ctx,
+                      struct http_server **out)
+{
+    const struct config_http *h = &cfg->http;
+    struct http_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return -ENOMEM;
+    *out = srv;
+    srv->loop = loop;
+    srv->report = cb;
+    srv->ctx = ctx;
+    srv->rl_req = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 50);
+    srv->rl_fail = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 50);
+    srv->rl_mhd = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+    srv->l = calloc(h->n_listen ? h->n_listen : 1, sizeof *srv->l);
+    srv->root_fd = h->root ? open_root(h->root) : -EINVAL;
+    if (!srv->l)
+        return -ENOMEM;
+    if (srv->root_fd < 0)
+        return srv->root_fd;
+    for (size_t i = 0; i < h->n_listen; i++) {
+        int err = listener_open(srv, &srv->l[srv->n], h, &h->listen[i]);
+        if (err < 0)
+            return err;
+        srv->n++;
+    }
+    return 0;
+}
+
+int http_server_reload(struct http_server *s, const struct config *cfg)
+{
+    int fd = cfg->http.root ? open_root(cfg->http.root) : -EINVAL;
+    if (fd < 0)
+        return fd;
+    if (s->root_fd >= 0)
+        close(s->root_fd);
+    s->root_fd = fd;
+    return 0;
+}
+
+static void handle_closed(uv_handle_t *h)
+{
+    struct http_listener *l = h->data;
+    struct http_server *srv = l->srv;
+    if (--srv->handles_open == 0) {
+        free(srv->l);
+        free(srv);
+    }
+}
+
+void http_server_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    /* The loop stops watching the epoll descriptor before MHD closes it;
+     * MHD_stop_daemon ends open requests (their reports still arrive). */
+    for (size_t i = 0; i < s->n; i++) {
+        struct http_listener *l = &s->l[i];
+        uv_poll_stop(&l->poll);
+        uv_timer_stop(&l->timer);
+        MHD_stop_daemon(l->d);
+        l->d = NULL;
+    }
+    if (s->root_fd >= 0)
+        close(s->root_fd);
+    s->root_fd = -1;
+    bool any = false;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->l[i].handles) {
+            any = true;
+            uv_close((uv_handle_t *)&s->l[i].poll, handle_closed);
+            uv_close((uv_handle_t *)&s->l[i].timer, handle_closed);
+        }
+    }
+    if (!any) {
+        free(s->l);
+        free(s);
+    }
+}

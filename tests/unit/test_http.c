@@ -1,0 +1,142 @@
+/* test_http.c - the pure part of the HTTP server (http_req.c): Range,
+ * ETag lists, HTTP dates, conditional requests; and the profile's http:
+ * section (off by default, defaults, ADDR:PORT). */
+#include <string.h>
+
+#include "test_util.h"
+#include "config.h"
+#include "http_req.h"
+
+static void test_range(void **state)
+{
+    (void)state;
+    uint64_t s = 0, n = 0;
+    assert_int_equal(http_range_parse("bytes=0-99", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_true(s == 0 && n == 100);
+    assert_int_equal(http_range_parse("bytes=990-", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_true(s == 990 && n == 10);
+    assert_int_equal(http_range_parse("bytes=-10", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_true(s == 990 && n == 10);
+    assert_int_equal(http_range_parse("bytes=-5000", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_true(s == 0 && n == 1000);
+    assert_int_equal(http_range_parse("bytes=500-5000", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_true(s == 500 && n == 500);
+    assert_int_equal(http_range_parse("bytes=1000-", 1000, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    assert_int_equal(http_range_parse("bytes=-0", 1000, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    assert_int_equal(http_range_parse("bytes=0-", 0, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    /* Ignored: served whole. */
+    assert_int_equal(http_range_parse("bytes=5-1", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(http_range_parse("bytes=0-1,5-6", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(http_range_parse("items=0-1", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(http_range_parse("bytes=-", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(http_range_parse("bytes=1x-2", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(http_range_parse("bytes=99999999999999999999-", 1000, &s, &n),
+                     HTTP_RANGE_NONE);
+    assert_int_equal(http_range_parse(NULL, 1000, &s, &n), HTTP_RANGE_NONE);
+}
+
+static void test_etag_and_dates(void **state)
+{
+    (void)state;
+    char etag[HTTP_ETAG_MAX], date[HTTP_DATE_MAX];
+    time_t t;
+    http_etag(1000, 1790000000, 5, etag);
+    assert_string_equal(etag, "\"3e8-6ab13b80.5\"");
+    assert_true(http_etag_listed("*", etag, true));
+    assert_true(http_etag_listed("\"x\", \"3e8-6ab13b80.5\"", etag, false));
+    assert_true(http_etag_listed("W/\"3e8-6ab13b80.5\"", etag, true));
+    assert_false(http_etag_listed("W/\"3e8-6ab13b80.5\"", etag, false));
+    assert_false(http_etag_listed("\"3e8-6ab13b80\"", etag, true));
+    assert_false(http_etag_listed("garbage", etag, true));
+    http_date_format(784111777, date);
+    assert_string_equal(date, "Sun, 06 Nov 1994 08:49:37 GMT");
+    assert_true(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t) && t == 784111777);
+    assert_true(http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t) && t == 784111777);
+    assert_true(http_date_parse("Sun Nov  6 08:49:37 1994", &t) && t == 784111777);
+    assert_false(http_date_parse("yesterday", &t));
+}
+
+static void test_conditional(void **state)
+{
+    (void)state;
+    const char *etag = "\"a-1.0\"";
+    struct http_cond c = { 0 };
+    assert_false(http_not_modified(&c, etag, 1000));
+    c.if_none_match = "\"a-1.0\"";
+    assert_true(http_not_modified(&c, etag, 1000));
+    /* If-None-Match decides: If-Modified-Since is not looked at. */
+    c.if_none_match = "\"b\"";
+    c.if_modified_since = "Sun, 06 Nov 2033 08:49:37 GMT";
+    assert_false(http_not_modified(&c, etag, 1000));
+    c.if_none_match = NULL;
+    assert_true(http_not_modified(&c, etag, 1000));
+    c.if_modified_since = "Thu, 01 Jan 1970 00:00:01 GMT";
+    assert_false(http_not_modified(&c, etag, 1000));
+    c.if_modified_since = "not a date";
+    assert_false(http_not_modified(&c, etag, 1000));
+    /* If-Range: the current strong tag, or exactly the date. */
+    struct http_cond r = { 0 };
+    assert_true(http_if_range_ok(&r, etag, 784111777));
+    r.if_range = "\"a-1.0\"";
+    assert_true(http_if_range_ok(&r, etag, 784111777));
+    r.if_range = "W/\"a-1.0\"";
+    assert_false(http_if_range_ok(&r, etag, 784111777));
+    r.if_range = "Sun, 06 Nov 1994 08:49:37 GMT";
+    assert_true(http_if_range_ok(&r, etag, 784111777));
+    assert_false(http_if_range_ok(&r, etag, 784111778));
+}
+
+static struct config *load(const char *yaml, const char *set, int want_err)
+{
+    struct config *cfg = NULL;
+    struct config_diag diag = { 0 };
+    const char *sets[] = { set };
+    int err = config_load_buffer("p.yaml", "/tmp", yaml, strlen(yaml), sets, set ? 1 : 0, &cfg,
+                                 &diag);
+    for (size_t i = 0; i < diag.n_errors; i++)
+        print_message("got: %s\n", diag.errors[i]);
+    config_diag_free(&diag);
+    assert_int_equal(err, want_err);
+    return cfg;
+}
+
+#define P "interfaces: [tap0]\nsubnets: [{ subnet: 192.0.2.0/24 }]\ntftp: { root: /tmp }\n"
+
+static void test_profile(void **state)
+{
+    (void)state;
+    struct config *cfg = load(P, NULL, 0);
+    assert_false(cfg->http.enabled);        /* off unless asked */
+    config_free(cfg);
+    cfg = load(P "http:\n", NULL, 0);       /* an empty key: on, with the defaults */
+    assert_true(cfg->http.enabled);
+    assert_string_equal(cfg->http.root, "/tmp");
+    assert_int_equal(cfg->http.n_listen, 1);
+    assert_true(cfg->http.listen[0].ip == 0 && cfg->http.listen[0].port == 80);
+    assert_int_equal(cfg->http.idle_timeout, 30);
+    config_free(cfg);
+    cfg = load(P "http: {}\n", "http.listen=[192.0.2.1:8080, 198.51.100.1:80]", 0);
+    assert_int_equal(cfg->http.n_listen, 2);
+    assert_true(cfg->http.listen[0].ip == 0xC0000201 && cfg->http.listen[0].port == 8080);
+    assert_true(cfg->http.listen[1].ip == 0xC6336401 && cfg->http.listen[1].port == 80);
+    config_free(cfg);
+    cfg = load(P "http: { root: www, max-connections-per-client: 3 }\n", NULL, 0);
+    assert_string_equal(cfg->http.root, "/tmp/www");
+    assert_int_equal(cfg->http.max_connections_per_client, 3);
+    config_free(cfg);
+    assert_null(load(P "http: { listen: [192.0.2.1] }\n", NULL, -22));
+    assert_null(load(P "http: { listen: [192.0.2.1:0] }\n", NULL, -22));
+    assert_null(load(P "http: false\n", NULL, -22));
+    assert_null(load(P "http: { lisen: [192.0.2.1:80] }\n", NULL, -22));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_range),
+        cmocka_unit_test(test_etag_and_dates),
+        cmocka_unit_test(test_conditional),
+        cmocka_unit_test(test_profile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
