@@ -94,12 +94,19 @@ struct config_boot_class {
     struct config_pos pos;
 };
 
+/* One of a host's template variables (hosts[].vars, docs/templates.md). */
+struct config_var {
+    char *name;
+    char *value;
+};
+
 struct config_host {
     uint8_t mac[6];
     uint32_t ip;                /* 0 = no fixed address (class override only) */
     char *hostname;
     char *boot;                 /* class name override, or NULL */
     int boot_index;             /* index into config.boot, -1 if none */
+    struct config_var *vars;    size_t n_vars;
     struct config_pos pos;
 };
 

@@ -289,6 +289,11 @@ void config_free(struct config *cfg)
     for (size_t i = 0; i < cfg->n_hosts; i++) {
         free(cfg->hosts[i].hostname);
         free(cfg->hosts[i].boot);
+        for (size_t j = 0; j < cfg->hosts[i].n_vars; j++) {
+            free(cfg->hosts[i].vars[j].name);
+            free(cfg->hosts[i].vars[j].value);
+        }
+        free(cfg->hosts[i].vars);
     }
     free(cfg->hosts);
     for (size_t i = 0; i < cfg->n_boot; i++) {

@@ -6,12 +6,13 @@
 #include "addr.h"
 #include "arch.h"
 #include "config_ctx.h"
+#include "tmpl.h"
 
 const char *const cfg_keys_range[] = { "start", "end", NULL };
 const char *const cfg_keys_subnet[] = { "subnet", "mode", "clients", "range", "router",
     "routers", "dns", "domain", "lease-time", "max-lease-time", "min-lease-time", "bootp",
     "options", NULL };
-const char *const cfg_keys_host[] = { "mac", "ip", "hostname", "boot", NULL };
+const char *const cfg_keys_host[] = { "mac", "ip", "hostname", "boot", "vars", NULL };
 
 static bool load_subnet_range(struct cfg_ctx *c, const struct ynode *n, const char *path,
                               struct config_subnet *s)
@@ -219,6 +220,42 @@ void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,
     }
 }
 
+/* hosts[].vars: NAME: VALUE pairs for templates. A name is a template
+ * variable name that is not one of the facts (tmpl.h); a value is text. */
+static void load_host_vars(struct cfg_ctx *c, const struct ynode *n, const char *path,
+                           struct config_host *h)
+{
+    char sub[CFG_PATHLEN];
+    if (n->kind != YNODE_MAP) {
+        cfg_error(c, n, path, "expected a mapping of NAME: VALUE");
+        return;
+    }
+    h->vars = calloc(n->n ? n->n : 1, sizeof *h->vars);
+    if (!h->vars)
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *name = n->keys[i]->value ? n->keys[i]->value : "", *value;
+        snprintf(sub, sizeof sub, "%s.%s", path, name);
+        if (!tmpl_name_valid(name, strlen(name)))
+            cfg_error(c, n->keys[i], sub, "expected a variable name (letters, digits and _, "
+                      "not starting with a digit, at most %d)", TMPL_NAME_MAX);
+        else if (tmpl_is_fact(name))
+            cfg_error(c, n->keys[i], sub, "%s is a fact of the machine; choose another name",
+                      name);
+        else if (cfg_scalar(c, n->items[i], sub, &value)) {
+            struct config_var *v = &h->vars[h->n_vars];
+            v->name = strdup(name);
+            v->value = strdup(value ? value : "");
+            if (v->name && v->value)
+                h->n_vars++;
+            else {
+                free(v->name);
+                free(v->value);
+            }
+        }
+    }
+}
+
 void cfg_load_host(struct cfg_ctx *c, const struct ynode *n, const char *path,
                    struct config_host *h)
 {
@@ -250,5 +287,9 @@ void cfg_load_host(struct cfg_ctx *c, const struct ynode *n, const char *path,
     if ((x = ytree_get(n, "boot"))) {
         snprintf(sub, sizeof sub, "%s.boot", path);
         cfg_string(c, x, sub, &h->boot);
+    }
+    if ((x = ytree_get(n, "vars"))) {
+        snprintf(sub, sizeof sub, "%s.vars", path);
+        load_host_vars(c, x, sub, h);
     }
 }

@@ -165,6 +165,7 @@ static int start_sockets(struct netbootd *nb, struct config *cfg)
             log_error("TFTP: %s", strerror(-err));
             return err;
         }
+        tftp_server_set_vars(nb->tftp, netbootd_client_vars, nb);
     }
     if (cfg->http.enabled &&
         (err = http_server_start(nb->loop, cfg, netbootd_http_report, nb, &nb->http)) < 0)

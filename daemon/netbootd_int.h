@@ -60,5 +60,9 @@ void netbootd_event(struct netbootd *nb, const struct netboot_event *ev);
 /* transfers.c: the servers' report callbacks (ctx is the netbootd). */
 void netbootd_tftp_report(const struct tftp_transfer_report *r, void *ctx);
 void netbootd_http_report(const struct http_transfer_report *r, void *ctx);
+/* A client's template variables (client_vars.h), for the servers' vars
+ * callbacks (ctx is the netbootd). */
+int netbootd_client_vars(uint32_t client_ip, uint32_t server_ip, struct tmpl_varset *out,
+                         void *ctx);
 
 #endif

@@ -4,6 +4,7 @@
  * comes from its lease, else from the kernel's neighbour table. */
 #include <stdio.h>
 
+#include "client_vars.h"
 #include "lease_record.h"
 #include "neigh.h"
 #include "netbootd_int.h"
@@ -65,4 +66,11 @@ void netbootd_http_report(const struct http_transfer_report *h, void *ctx)
                                             .ok = h->ok, .not_found = h->not_found,
                                             .error = h->error };
     transfer_ended(ctx, &r, true);
+}
+
+int netbootd_client_vars(uint32_t client_ip, uint32_t server_ip, struct tmpl_varset *out,
+                         void *ctx)
+{
+    struct netbootd *nb = ctx;
+    return client_vars_find(nb->cfg, nb->pool, nb->proxied, client_ip, server_ip, out);
 }

@@ -34,6 +34,14 @@ void tftp_server_maybe_free(struct tftp_server *srv)
     free(srv);
 }
 
+void tftp_server_set_vars(struct tftp_server *s, tftp_vars_cb cb, void *ctx)
+{
+    if (!s)
+        return;
+    s->vars = cb;
+    s->vars_ctx = ctx;
+}
+
 unsigned tftp_server_transfers(const struct tftp_server *s)
 {
     return s->n_xfers;
@@ -122,6 +130,54 @@ static bool admit(struct tftp_listener *l, const struct sockaddr_in *peer, const
     }
 }
 
+/* A failed request, as a report: the daemon makes it a tftp-failed event. */
+static void report_failed(struct tftp_server *srv, const struct sockaddr_in *peer,
+                          const char *rel, const char *error)
+{
+    if (!srv->report)
+        return;
+    const struct tftp_transfer_report r = {
+        .client_ip = ntohl(peer->sin_addr.s_addr), .client_port = ntohs(peer->sin_port),
+        .file = rel, .error = error
+    };
+    srv->report(&r, srv->ctx);
+}
+
+/* `rel` is not under the root: is `rel`.tmpl? Then it is rendered for this
+ * client into *out (docs/templates.md). 0; -ENOENT when there is no
+ * template (or no way to render one); another negative errno when it
+ * could not be rendered (logged: file:line:col and why). */
+static int render_template(struct tftp_listener *l, const struct sockaddr_in *peer,
+                           const char *rel, const char *who, char **out, size_t *len)
+{
+    struct tftp_server *srv = l->srv;
+    char path[TFTP_MAX_FILENAME + sizeof ".tmpl"];
+    uint64_t size;
+    if (!srv->vars || snprintf(path, sizeof path, "%s.tmpl", rel) >= (int)sizeof path)
+        return -ENOENT;
+    int fd = tftp_path_open(srv->root_fd, path, &size);
+    if (fd < 0)
+        return -ENOENT;
+    struct tmpl_error e = { 0 };
+    struct tmpl_varset *vars = malloc(sizeof *vars);
+    int err = -ENOMEM;
+    if (vars) {
+        tmpl_varset_init(vars);
+        err = srv->vars(ntohl(peer->sin_addr.s_addr), l->nif.addr, vars, srv->vars_ctx);
+    }
+    if (err == 0)
+        err = tmpl_render_fd(fd, vars, TMPL_OUT_MAX, out, len, &e);
+    close(fd);
+    free(vars);
+    if (err < 0 && e.what)
+        log_limited(&srv->rl_tmpl, LOG_WARN, "TFTP %s to %s: %s:%u:%u: %s%s%s", rel, who, path,
+                    e.line, e.column, e.what, e.name[0] ? " " : "", e.name);
+    else if (err < 0)
+        log_limited(&srv->rl_tmpl, LOG_WARN, "TFTP %s to %s: %s: %s", rel, who, path,
+                    strerror(-err));
+    return err;
+}
+
 static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const struct tftp_request *req)
 {
@@ -137,7 +193,17 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     int err = tftp_path_clean(req->filename, req->filename_len, srv->cfg.map_backslash, rel,
                               sizeof rel);
     int fd = err < 0 ? err : tftp_path_open(srv->root_fd, rel, &size);
-    if (fd == -ENOENT) {
+    char *mem = NULL;
+    size_t mem_len = 0;
+    int terr = fd == -ENOENT && err == 0 ? render_template(l, peer, rel, who, &mem, &mem_len)
+                                         : -ENOENT;
+    if (terr == 0) {
+        if (tftp_xfer_start(l, peer, req, -1, mem, mem_len, rel, &why) < 0)
+            send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, why);
+    } else if (terr != -ENOENT) {
+        send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, "template error");
+        report_failed(srv, peer, rel, "template error");
+    } else if (fd == -ENOENT) {
         log_limited(&srv->rl_req, LOG_DEBUG, "TFTP %s from %s: not found", shown, who);
         send_error(srv, &l->udp, peer, TFTP_ERR_NOT_FOUND, "file not found");
         /* Mostly probes; the daemon knows whose boot file it was. */
@@ -152,7 +218,7 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
         log_limited(&srv->rl_req, LOG_WARN, "TFTP %s from %s refused: %s", shown, who,
                     fd == -EACCES ? "outside the root or not a regular file" : strerror(-fd));
         send_error(srv, &l->udp, peer, TFTP_ERR_ACCESS, "access violation");
-    } else if (tftp_xfer_start(l, peer, req, fd, size, rel, &why) < 0) {
+    } else if (tftp_xfer_start(l, peer, req, fd, NULL, size, rel, &why) < 0) {
         send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, why);
     }
 }
@@ -257,6 +323,7 @@ static void init_limiters(struct tftp_server *srv)
     srv->rl_req = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 50);
     srv->rl_done = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
     srv->rl_fail = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 50);
+    srv->rl_tmpl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 20);
 }
 
 int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb cb, void *ctx,

@@ -32,6 +32,15 @@ static ssize_t read_at_least(const struct tftp_sender *tx, uint8_t *buf, size_t 
                              size_t need, const char **why)
 {
     size_t got = 0;
+    if (tx->mem) {
+        if (off > tx->mem_len || need > tx->mem_len - off) {
+            *why = "read past the end of the data";
+            return -1;
+        }
+        got = tx->mem_len - off < size ? (size_t)(tx->mem_len - off) : size;
+        memcpy(buf, tx->mem + off, got);
+        return (ssize_t)got;
+    }
     while (got < need) {
         ssize_t r = pread(tx->file_fd, buf + got, size - got, (off_t)(off + got));
         if (r < 0 && errno == EINTR)
@@ -290,6 +299,8 @@ void tftp_sender_free(struct tftp_sender *tx)
     if (tx->file_fd >= 0)
         close(tx->file_fd);
     tx->file_fd = -1;
+    free(tx->mem);
+    tx->mem = NULL;
     free(tx->ascii);
     free(tx->ahead);
     tx->ascii = NULL;

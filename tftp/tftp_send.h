@@ -31,7 +31,9 @@ struct tftp_send_buf {
 struct tftp_sender {
     int sock;                   /* the transfer's own socket (its TID); its owner closes it */
     struct sockaddr_in peer;
-    int file_fd;                /* the file, opened beneath the root */
+    int file_fd;                /* the file, opened beneath the root; or -1 and: */
+    char *mem;                  /* the data in memory (a rendered template), mem_len bytes */
+    size_t mem_len;
     struct tftp_netascii *ascii;    /* netascii: the conversion's state; NULL for octet */
     struct tftp_send_buf *shared;   /* the server's, shared by its transfers */
     struct log_ratelimit *rl;       /* the server's, for the sender's log line (or NULL) */
@@ -54,7 +56,7 @@ void tftp_sender_setup_gso(struct tftp_sender *tx, uint16_t blksize, uint16_t wi
 long tftp_send_blocks(struct tftp_sender *tx, const struct tftp_session *s, uint32_t first,
                       uint32_t last, const char **why);
 
-/* Close the file and free the buffers (not the socket: libuv may still
+/* Close the file (or free the data in memory) and free the buffers (not the socket: libuv may still
  * be watching it). */
 void tftp_sender_free(struct tftp_sender *tx);
 

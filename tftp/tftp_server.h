@@ -60,6 +60,8 @@ struct tftp_server {
     unsigned n_xfers;           /* including those whose handles are closing */
     tftp_report_cb report;
     void *ctx;
+    tftp_vars_cb vars;          /* NULL: no templates */
+    void *vars_ctx;
     bool stopping;
     int handles_open;
     struct tftp_send_buf *sendbuf;  /* shared by all transfers (tftp_send.h) */
@@ -67,7 +69,7 @@ struct tftp_server {
      * the one loop thread: all sockets share one receive buffer. */
     uint8_t rx_buf[TFTP_RX_BUF_BYTES];
     struct tftp_admit admit;    /* who may start a transfer; ERROR replies */
-    struct log_ratelimit rl_bad, rl_busy, rl_client, rl_pending, rl_req, rl_done, rl_fail;
+    struct log_ratelimit rl_bad, rl_busy, rl_client, rl_pending, rl_req, rl_done, rl_fail, rl_tmpl;
     uv_idle_t busy_poll;        /* active: the loop polls instead of sleeping */
     struct tftp_busy_poll bp;
 };
@@ -80,11 +82,12 @@ void tftp_server_rx_activity(struct tftp_server *srv, struct tftp_xfer *x);
 /* tftp_xfer.c */
 void tftp_send_error_fd(int fd, const struct sockaddr_in *to, uint16_t code, const char *msg);
 /* Start sending the file `fd` (size bytes, `rel` under the root) to peer,
- * asked for by `req` on listener l. Takes fd. 0, or a negative errno with
- * *why the text of the ERROR to send (nothing is left open). */
+ * asked for by `req` on listener l; or, with fd -1, the size bytes at mem
+ * (a rendered template, malloc'ed). Takes fd and mem. 0, or a negative
+ * errno with *why the text of the ERROR to send (nothing is left open). */
 int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
-                    const struct tftp_request *req, int fd, uint64_t size, const char *rel,
-                    const char **why);
+                    const struct tftp_request *req, int fd, char *mem, uint64_t size,
+                    const char *rel, const char **why);
 /* End the transfer: one log line, one report, its handles closed. */
 void tftp_xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quiet);
 

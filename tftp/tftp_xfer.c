@@ -338,18 +338,21 @@ static int xfer_socket(const struct tftp_listener *l)
 }
 
 int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
-                    const struct tftp_request *req, int fd, uint64_t size, const char *rel,
-                    const char **why)
+                    const struct tftp_request *req, int fd, char *mem, uint64_t size,
+                    const char *rel, const char **why)
 {
     struct tftp_server *srv = l->srv;
     struct tftp_xfer *x = calloc(1, sizeof *x);
     if (!x) {
-        close(fd);
+        if (fd >= 0)
+            close(fd);
+        free(mem);
         *why = "out of memory";
         return -ENOMEM;
     }
     x->srv = srv;
-    x->tx = (struct tftp_sender){ .sock = -1, .peer = *peer, .file_fd = fd, .shared = srv->sendbuf,
+    x->tx = (struct tftp_sender){ .sock = -1, .peer = *peer, .file_fd = fd, .mem = mem,
+                                  .mem_len = (size_t)size, .shared = srv->sendbuf,
                                   .rl = &srv->rl_fail };
     snprintf(x->file, sizeof x->file, "%s", rel);
     *why = xfer_negotiate(x, l, req, &size);
@@ -360,7 +363,7 @@ int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
                         rel, strerror(-sock));
             *why = "server error";
         }
-        tftp_sender_free(&x->tx);   /* closes fd */
+        tftp_sender_free(&x->tx);   /* closes fd, frees mem */
         free(x);
         return sock;
     }
