@@ -191,6 +191,8 @@ void config_diag_free(struct config_diag *diag);
 /* Add a finished warning ("file:line:col: warning: key: text"); takes
  * ownership of msg. For checks outside the loader (netbootd --check). */
 void config_diag_warning(struct config_diag *diag, char *msg);
+/* The same for a finished error ("file:line:col: what"). */
+void config_diag_add(struct config_diag *diag, char *msg);
 
 /* Every error and warning of `diag` in file order (messages of profile
  * `name` by line and column; those without a position first), as an array

@@ -23,9 +23,6 @@ void cfg_error(struct cfg_ctx *c, const struct ynode *at, const char *path, cons
 void cfg_warning(struct cfg_ctx *c, const struct ynode *at, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Append a finished message (takes ownership; frees it on failure). */
-void config_diag_add(struct config_diag *diag, char *msg);
-
 /* Report every key of `map` that is not in the NULL-terminated `allowed`
  * list, suggesting the closest allowed one. false if `map` is not a map. */
 bool cfg_check_keys(struct cfg_ctx *c, const struct ynode *map, const char *path,

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "check_machine.h"
+#include "check_templates.h"
 #include "config.h"
 #include "ctl_client.h"
 #include "lease_table.h"
@@ -194,14 +195,18 @@ static int run(const struct args *a)
     struct config_diag diag = { 0 };
     int rc = 1;
     int err = config_load_file(a->profile, a->sets, a->n_sets, &cfg, &diag);
-    if (err == 0 && a->check)
+    if (err == 0 && a->check) {
         check_machine(cfg, &diag);
+        if (check_templates(cfg, &diag) > 0)
+            err = -EINVAL;
+    }
     print_diag(&diag, a->profile, !a->check && !a->leases && !a->ask);
     size_t warnings = diag.n_warnings;
     if (err < 0) {
         fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", a->profile,
                 diag.n_errors, diag.n_errors == 1 ? "" : "s");
         config_diag_free(&diag);
+        config_free(cfg);   /* loaded, but a template failed --check */
         return 1;
     }
     config_diag_free(&diag);

@@ -144,9 +144,9 @@ static void report_failed(struct tftp_server *srv, const struct sockaddr_in *pee
 }
 
 /* `rel` is not under the root: is `rel`.tmpl? Then it is rendered for this
- * client into *out (docs/templates.md). 0; -ENOENT when there is no
- * template (or no way to render one); another negative errno when it
- * could not be rendered (logged: file:line:col and why). */
+ * client into *out (docs/templates.md). 0; 1 when there is no template (or
+ * no way to render one); a negative errno when it could not be rendered
+ * (logged: file:line:col and why). */
 static int render_template(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const char *rel, const char *who, char **out, size_t *len)
 {
@@ -154,10 +154,10 @@ static int render_template(struct tftp_listener *l, const struct sockaddr_in *pe
     char path[TFTP_MAX_FILENAME + sizeof ".tmpl"];
     uint64_t size;
     if (!srv->vars || snprintf(path, sizeof path, "%s.tmpl", rel) >= (int)sizeof path)
-        return -ENOENT;
+        return 1;
     int fd = tftp_path_open(srv->root_fd, path, &size);
     if (fd < 0)
-        return -ENOENT;
+        return 1;
     struct tmpl_error e = { 0 };
     struct tmpl_varset *vars = malloc(sizeof *vars);
     int err = -ENOMEM;
@@ -195,12 +195,11 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
     int fd = err < 0 ? err : tftp_path_open(srv->root_fd, rel, &size);
     char *mem = NULL;
     size_t mem_len = 0;
-    int terr = fd == -ENOENT && err == 0 ? render_template(l, peer, rel, who, &mem, &mem_len)
-                                         : -ENOENT;
-    if (terr == 0) {
+    int tmpl = fd == -ENOENT && err == 0 ? render_template(l, peer, rel, who, &mem, &mem_len) : 1;
+    if (tmpl == 0) {
         if (tftp_xfer_start(l, peer, req, -1, mem, mem_len, rel, &why) < 0)
             send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, why);
-    } else if (terr != -ENOENT) {
+    } else if (tmpl < 0) {
         send_error(srv, &l->udp, peer, TFTP_ERR_UNDEFINED, "template error");
         report_failed(srv, peer, rel, "template error");
     } else if (fd == -ENOENT) {

@@ -1,0 +1,135 @@
+/* test_template_vars.c - hosts[].vars in the profile, a client's variables
+ * (client_vars_fill: from its lease, or from its MAC and hosts: entry), and
+ * what --check says of a template (check_template_text). */
+#include "test_util.h"
+
+#include "check_templates.h"
+#include "client_vars.h"
+
+static const char *const profile =
+    "interfaces: [eth0]\n"
+    "subnets: [{ subnet: 192.0.2.0/24, range: 192.0.2.100-192.0.2.199 }]\n"
+    "hosts:\n"
+    "  - { mac: \"52:54:00:00:00:01\", hostname: one, boot: bios,\n"
+    "      vars: { role: worker, disk: /dev/sda, empty: \"\" } }\n"
+    "  - { mac: \"52:54:00:00:00:02\", vars: { role: storage } }\n"
+    "boot: [{ name: bios, match: { arch: [bios] }, filename: x }]\n"
+    "tftp: { root: /tmp }\n";
+
+static void profile_vars(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile(profile, NULL, 0);
+    assert_int_equal(cfg->hosts[0].n_vars, 3);
+    assert_string_equal(cfg->hosts[0].vars[1].name, "disk");
+    assert_string_equal(cfg->hosts[0].vars[1].value, "/dev/sda");
+    assert_string_equal(cfg->hosts[0].vars[2].value, "");
+    assert_int_equal(cfg->hosts[1].n_vars, 1);
+    config_free(cfg);
+}
+
+/* A profile that must be refused, with `want` in an error. */
+static void refused(const char *yaml, const char *want)
+{
+    struct config *cfg = NULL;
+    struct config_diag diag = { 0 };
+    assert_int_equal(config_load_buffer("t.yaml", "/tmp", yaml, strlen(yaml), NULL, 0, &cfg,
+                                        &diag), -EINVAL);
+    bool found = false;
+    for (size_t i = 0; i < diag.n_errors; i++)
+        found |= strstr(diag.errors[i], want) != NULL;
+    if (!found)
+        fail_msg("no error with '%s' (%zu errors)", want, diag.n_errors);
+    config_diag_free(&diag);
+}
+
+static void bad_vars_refused(void **state)
+{
+    (void)state;
+    refused("hosts: [{ mac: \"52:54:00:00:00:01\", vars: { mac: x } }]\n", "is a fact");
+    refused("hosts: [{ mac: \"52:54:00:00:00:01\", vars: { a-b: x } }]\n",
+            "expected a variable name");
+    refused("hosts: [{ mac: \"52:54:00:00:00:01\", vars: { a: [1, 2] } }]\n",
+            "expected a single value");
+    refused("hosts: [{ mac: \"52:54:00:00:00:01\", vars: [a] }]\n", "expected a mapping");
+}
+
+static const char *render(const struct tmpl_varset *set, const char *src)
+{
+    static char text[512];
+    char *out;
+    size_t len;
+    struct tmpl_error err;
+    int rc = tmpl_render(src, strlen(src), set, 4096, &out, &len, &err);
+    if (rc < 0)
+        return err.what;
+    snprintf(text, sizeof text, "%s", out);
+    free(out);
+    return text;
+}
+
+static void from_lease_or_mac(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile(profile, NULL, 0);
+    static struct tmpl_varset set;
+    /* A lease: its facts, then its host's vars. */
+    struct lease l = { .ip = IP(192, 0, 2, 100), .mac = { 0x52, 0x54, 0, 0, 0, 1 }, .arch = 0 };
+    snprintf(l.hostname, sizeof l.hostname, "fromlease");
+    snprintf(l.class_name, sizeof l.class_name, "bios");
+    tmpl_varset_init(&set);
+    assert_int_equal(client_vars_fill(cfg, &l, NULL, NULL, l.ip, IP(192, 0, 2, 1), &set), 0);
+    assert_string_equal(render(&set, "{{hostname}} {{mac_pxelinux}} {{ip}} {{server}} {{arch}} "
+                               "{{class}} {{role}} {{disk}}[{{empty}}]"),
+                        "fromlease 01-52-54-00-00-00-01 192.0.2.100 192.0.2.1 bios bios worker "
+                        "/dev/sda[]");
+    /* No lease: the MAC (neighbour table) finds the hosts: entry. */
+    const uint8_t mac[6] = { 0x52, 0x54, 0, 0, 0, 1 };
+    tmpl_varset_init(&set);
+    assert_int_equal(client_vars_fill(cfg, NULL, mac, NULL, IP(192, 0, 2, 9), 0, &set), 0);
+    assert_string_equal(render(&set, "{{hostname}} {{class}} {{mac}} {{role}}"),
+                        "one bios 52:54:00:00:00:01 worker");
+    assert_string_equal(render(&set, "{{arch}}"), "undefined variable");
+    assert_string_equal(render(&set, "{{server}}"), "undefined variable");
+    /* Neither: only the address. */
+    tmpl_varset_init(&set);
+    assert_int_equal(client_vars_fill(cfg, NULL, NULL, NULL, IP(192, 0, 2, 9), 0, &set), 0);
+    assert_int_equal(set.n, 1);
+    config_free(cfg);
+}
+
+static void check_text(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile(profile, NULL, 0);
+    struct config_diag diag = { 0 };
+    const char *ok = "#!ipxe\nchain ${x}/{{mac_plain}}/{{ role }} {{{{\n";
+    assert_int_equal(check_template_text(cfg, "ok.tmpl", ok, strlen(ok), &diag), 0);
+    assert_int_equal(diag.n_errors, 0);
+    assert_int_equal(diag.n_warnings, 0);
+    const char *half = "a\n  {{disk}}\n";
+    assert_int_equal(check_template_text(cfg, "half.tmpl", half, strlen(half), &diag), 0);
+    assert_int_equal(diag.n_warnings, 1);
+    assert_non_null(strstr(diag.warnings[0], "half.tmpl:2:3: warning: {{disk}}: set in the vars "
+                           "of 1 of 2 hosts"));
+    const char *bad = "x\ny {{kernel}} {{nope}}\n";
+    assert_int_equal(check_template_text(cfg, "bad.tmpl", bad, strlen(bad), &diag), 2);
+    assert_non_null(strstr(diag.errors[0], "bad.tmpl:2:3: {{kernel}}: undefined variable"));
+    assert_non_null(strstr(diag.errors[1], "bad.tmpl:2:14: {{nope}}"));
+    const char *broken = "{{mac";
+    assert_int_equal(check_template_text(cfg, "b.tmpl", broken, strlen(broken), &diag), 1);
+    assert_non_null(strstr(diag.errors[2], "b.tmpl:1:1: unterminated"));
+    config_diag_free(&diag);
+    config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(profile_vars),
+        cmocka_unit_test(bad_vars_refused),
+        cmocka_unit_test(from_lease_or_mac),
+        cmocka_unit_test(check_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
