@@ -12,15 +12,51 @@
 
 enum http_range_kind {
     HTTP_RANGE_NONE,            /* no usable Range: send the whole file (200) */
-    HTTP_RANGE_ONE,             /* one satisfiable range: 206 with [start, start+len) */
+    HTTP_RANGE_ONE,             /* one satisfiable range: 206 with Content-Range */
+    HTTP_RANGE_MANY,            /* several: 206 multipart/byteranges */
     HTTP_RANGE_UNSATISFIABLE,   /* 416 with Content-Range: bytes * / size */
 };
 
-/* A Range header value against a file of `size` bytes. A syntax error or
- * a unit other than bytes is ignored (200, as RFC 9110 allows); so is a
- * set of several ranges (served whole, see docs/http.md). */
-enum http_range_kind http_range_parse(const char *value, uint64_t size, uint64_t *start,
-                                      uint64_t *len);
+/* A part of the file: [start, start + len). */
+struct http_span {
+    uint64_t start, len;
+};
+
+/* At most this many ranges in one request; more are served whole. */
+#define HTTP_RANGES_MAX 16
+
+/* A Range header value against a file of `size` bytes: the satisfiable
+ * ranges into out[0..*n). A syntax error or a unit other than bytes is
+ * ignored (200, as RFC 9110 allows); so are more than `max` ranges and
+ * ranges that overlap or go backwards (RFC 9110 14.2: a client asking for
+ * the same bytes many times is not served them many times). */
+enum http_range_kind http_ranges_parse(const char *value, uint64_t size, struct http_span *out,
+                                       size_t max, size_t *n);
+
+/* A multipart/byteranges body (RFC 9110 14.6): before each part a
+ * delimiter and the part's headers, after the last the close delimiter.
+ * Laid out once; the bytes at any body offset are then found without
+ * state, as a callback that MHD calls with increasing positions needs. */
+struct http_multipart {
+    size_t n;
+    struct http_span span[HTTP_RANGES_MAX];
+    char head[HTTP_RANGES_MAX][160];
+    size_t head_len[HTTP_RANGES_MAX];
+    char tail[64];
+    size_t tail_len;
+    uint64_t total;             /* the body's length (Content-Length) */
+};
+
+/* boundary: at most 40 characters; content_type: that of each part. */
+void http_multipart_init(struct http_multipart *m, const struct http_span *spans, size_t n,
+                         uint64_t size, const char *boundary, const char *content_type);
+
+/* The body at offset pos: delimiter or header bytes are copied into buf
+ * (at most max; their count is returned); inside a part's data 0 is
+ * returned with the file offset in *off and the bytes that may be read
+ * there in *len (at most max). At or past the end: 0 and *len = 0. */
+size_t http_multipart_at(const struct http_multipart *m, uint64_t pos, char *buf, size_t max,
+                         uint64_t *off, size_t *len);
 
 /* The strong validator of a file: "size-mtime" in hex, quoted. */
 #define HTTP_ETAG_MAX 64

@@ -29,6 +29,7 @@ struct http_listener {
     uv_poll_t poll;
     uv_timer_t timer;
     bool handles;               /* poll and timer initialised */
+    bool closed;                /* a connection ended during MHD_run */
 };
 
 struct http_server {
@@ -68,15 +69,34 @@ static void poll_cb(uv_poll_t *p, int status, int events)
 }
 
 /* Let MHD do what is ready (accept, read, sendfile, time out), then sleep
- * until its epoll descriptor is readable or its next timeout. */
+ * until its epoll descriptor is readable or its next timeout. A listener
+ * at max-connections is out of MHD's epoll set; when a connection ends MHD
+ * puts it back only at its next run, so a run that closed connections is
+ * followed by another (bounded): connections waiting in the backlog are
+ * accepted now, not at the next timeout. */
 static void pump(struct http_listener *l)
 {
     MHD_UNSIGNED_LONG_LONG ms;
-    MHD_run(l->d);
+    for (int i = 0; i < 4; i++) {
+        l->closed = false;
+        MHD_run(l->d);
+        if (!l->closed)
+            break;
+    }
     if (MHD_get_timeout(l->d, &ms) == MHD_YES)
         uv_timer_start(&l->timer, timer_cb, ms < HTTP_TIMER_MAX_MS ? ms : HTTP_TIMER_MAX_MS, 0);
     else
         uv_timer_start(&l->timer, timer_cb, HTTP_TIMER_MAX_MS, 0);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_listener *l = cls;
+    (void)c;
+    (void)socket_ctx;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        l->closed = true;
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, struct http_req *r, unsigned status,
@@ -117,53 +137,129 @@ static void add_validators(struct MHD_Response *resp, const char *etag, const ch
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 }
 
+/* A multipart/byteranges body being sent: the layout and the file. */
+struct multipart_body {
+    struct http_multipart m;
+    int fd;
+};
+
+static ssize_t multipart_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct multipart_body *b = cls;
+    uint64_t off = 0;
+    size_t len = 0, n = http_multipart_at(&b->m, pos, buf, max, &off, &len);
+    if (n > 0)
+        return (ssize_t)n;
+    if (len == 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    ssize_t got = pread(b->fd, buf, len, (off_t)off);
+    return got > 0 ? got : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void multipart_free(void *cls)
+{
+    struct multipart_body *b = cls;
+    close(b->fd);
+    free(b);
+}
+
+/* Several ranges: 206 with a multipart/byteranges body (read with pread:
+ * the part headers sit between the file's pieces, so no sendfile). */
+static struct MHD_Response *multipart_response(int fd, uint64_t size,
+                                               const struct http_span *spans, size_t n,
+                                               uint64_t *body)
+{
+    char boundary[40], ctype[96];
+    struct multipart_body *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    snprintf(boundary, sizeof boundary, "netbootd-%016llx", (unsigned long long)uv_hrtime());
+    http_multipart_init(&b->m, spans, n, size, boundary, "application/octet-stream");
+    b->fd = fd;
+    struct MHD_Response *resp = MHD_create_response_from_callback(b->m.total, 65536,
+                                                                   multipart_read, b,
+                                                                   multipart_free);
+    if (!resp) {
+        free(b);
+        return NULL;
+    }
+    snprintf(ctype, sizeof ctype, "multipart/byteranges; boundary=%s", boundary);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    *body = b->m.total;
+    return resp;
+}
+
+/* The range(s) asked for, as a 206 response; NULL when out of memory. */
+static struct MHD_Response *partial_response(int fd, uint64_t size, const struct http_span *spans,
+                                             size_t n, uint64_t *body)
+{
+    char crange[80];
+    if (n > 1)
+        return multipart_response(fd, size, spans, n, body);
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(spans[0].len, fd,
+                                                                        spans[0].start);
+    if (!resp)
+        return NULL;
+    snprintf(crange, sizeof crange, "bytes %llu-%llu/%llu", (unsigned long long)spans[0].start,
+             (unsigned long long)(spans[0].start + spans[0].len - 1), (unsigned long long)size);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, crange);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+    *body = spans[0].len;
+    return resp;
+}
+
+static enum MHD_Result answer_empty(struct MHD_Connection *c, struct http_req *r, int fd,
+                                    unsigned status, const char *name, const char *value,
+                                    const char *etag, const char *date)
+{
+    close(fd);
+    r->report = false;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    if (resp && name)
+        MHD_add_response_header(resp, name, value);
+    if (resp && etag)
+        add_validators(resp, etag, date);
+    return queue(c, r, status, resp);
+}
+
 /* The open file fd (of size bytes, modified at st): 304, 416, 206 or 200. */
 static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r, int fd,
                                    uint64_t size, const struct stat *st)
 {
-    char etag[HTTP_ETAG_MAX], date[HTTP_DATE_MAX], crange[80];
+    char etag[HTTP_ETAG_MAX], date[HTTP_DATE_MAX], crange[48];
     struct http_cond cond = { header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
                               header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
                               header(c, MHD_HTTP_HEADER_IF_RANGE) };
     http_etag(size, st->st_mtim.tv_sec, st->st_mtim.tv_nsec, etag);
     http_date_format(st->st_mtim.tv_sec, date);
-    if (http_not_modified(&cond, etag, st->st_mtim.tv_sec)) {
-        close(fd);
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
-        if (resp)
-            add_validators(resp, etag, date);
-        r->report = false;
-        return queue(c, r, MHD_HTTP_NOT_MODIFIED, resp);
-    }
-    uint64_t start = 0, len = size;
+    if (http_not_modified(&cond, etag, st->st_mtim.tv_sec))
+        return answer_empty(c, r, fd, MHD_HTTP_NOT_MODIFIED, NULL, NULL, etag, date);
+    struct http_span spans[HTTP_RANGES_MAX];
+    size_t n = 0;
     const char *range = header(c, MHD_HTTP_HEADER_RANGE);
     enum http_range_kind k = range && http_if_range_ok(&cond, etag, st->st_mtim.tv_sec)
-                                 ? http_range_parse(range, size, &start, &len) : HTTP_RANGE_NONE;
+        ? http_ranges_parse(range, size, spans, HTTP_RANGES_MAX, &n) : HTTP_RANGE_NONE;
     if (k == HTTP_RANGE_UNSATISFIABLE) {
-        close(fd);
         snprintf(crange, sizeof crange, "bytes */%llu", (unsigned long long)size);
-        r->report = false;
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
-        if (resp)
-            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, crange);
-        return queue(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+        return answer_empty(c, r, fd, MHD_HTTP_RANGE_NOT_SATISFIABLE,
+                            MHD_HTTP_HEADER_CONTENT_RANGE, crange, NULL, NULL);
     }
-    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, start);
+    struct MHD_Response *resp;
+    if (k == HTTP_RANGE_NONE) {
+        resp = MHD_create_response_from_fd_at_offset64(size, fd, 0);
+        if (resp)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+        r->body = size;
+    } else {
+        resp = partial_response(fd, size, spans, n, &r->body);
+    }
     if (!resp) {
         close(fd);
         return MHD_NO;
     }
     add_validators(resp, etag, date);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
-    r->body = len;
-    if (k == HTTP_RANGE_ONE) {
-        snprintf(crange, sizeof crange, "bytes %llu-%llu/%llu", (unsigned long long)start,
-                 (unsigned long long)(start + len - 1), (unsigned long long)size);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, crange);
-        return queue(c, r, MHD_HTTP_PARTIAL_CONTENT, resp);
-    }
-    return queue(c, r, MHD_HTTP_OK, resp);
+    return queue(c, r, k == HTTP_RANGE_NONE ? MHD_HTTP_OK : MHD_HTTP_PARTIAL_CONTENT, resp);
 }
 
 /* GET or HEAD of url: the file beneath the root, by tftp_path's rules. */
@@ -294,13 +390,14 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
     }
     l->srv = srv;
     l->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->max_connections_per_client,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->idle_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)h->max_header_size + HTTP_POOL_SLACK,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, l,
         MHD_OPTION_END);
     if (!l->d) {
         close(fd);

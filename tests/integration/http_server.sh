@@ -3,12 +3,14 @@
 #  - GET and HEAD of a file beneath the root: body, Content-Length, ETag,
 #    Last-Modified, Accept-Ranges; keep-alive (two URLs, one connection)
 #  - Range: one range (206, Content-Range), suffix, open end; 416 past the
-#    end; several ranges -> the whole file (200); If-Range stale -> 200
+#    end; two ranges -> multipart/byteranges; overlapping -> the whole
+#    file (200); If-Range stale -> 200
 #  - conditional GET: If-None-Match and If-Modified-Since -> 304
 #  - refusals: 404, 403 for ../ and for a symlink out of the root and for
 #    a folder, 405 for POST (with Allow)
-#  - limits: max-connections-per-client, idle-timeout (a silent client is
-#    cut off), max-header-size (431)
+#  - limits: max-connections, max-connections-per-client, idle-timeout (a
+#    silent client, and one silent half way through its headers, are cut
+#    off), max-header-size (431)
 #  - http-done / http-failed events with the client's MAC (neighbour table),
 #    and --leases-style progress is not needed: no lease here
 #  - without http: in the profile nothing listens on port 80
@@ -67,10 +69,24 @@ c -o "$LAB_TMP/part" -H 'Range: bytes=999990-' "$U/big.bin"
 [ "$(code -H 'Range: bytes=1000000-' "$U/big.bin")" = 416 ] || fail "range past the end: not 416"
 c -D "$LAB_TMP/h" -o /dev/null -H 'Range: bytes=1000000-' "$U/big.bin"
 grep -qi '^content-range: bytes \*/1000000' "$LAB_TMP/h" || fail "416 without Content-Range"
-[ "$(code -H 'Range: bytes=0-1,5-6' "$U/big.bin")" = 200 ] || fail "several ranges: not the whole file"
+c -D "$LAB_TMP/h" -o "$LAB_TMP/multi" -r 0-1,3-4 "$U/sub/a.txt"
+grep -q '^HTTP/1.1 206' "$LAB_TMP/h" || { cat "$LAB_TMP/h"; fail "two ranges: not 206"; }
+grep -qi '^content-type: multipart/byteranges; boundary=' "$LAB_TMP/h" || fail "two ranges: not multipart"
+/usr/bin/python3 - "$LAB_TMP/multi" "$LAB_TMP/h" <<'PY' || fail "two ranges: wrong multipart body"
+import re, sys
+body = open(sys.argv[1], "rb").read()
+head = open(sys.argv[2], "rb").read().decode()
+b = re.search(r"boundary=(\S+)", head).group(1).encode()
+cl = int(re.search(r"(?i)content-length: (\d+)", head).group(1))
+want = (b"--" + b + b"\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-1/6\r\n\r\nhe"
+        b"\r\n--" + b + b"\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 3-4/6\r\n\r\nlo"
+        b"\r\n--" + b + b"--\r\n")
+sys.exit(0 if body == want and cl == len(body) else 1)
+PY
+[ "$(code -H 'Range: bytes=0-10,5-6' "$U/big.bin")" = 200 ] || fail "overlapping ranges: not the whole file"
 [ "$(code -H 'Range: bytes=0-1' -H 'If-Range: "stale"' "$U/big.bin")" = 200 ] || fail "stale If-Range honoured"
 [ "$(code -H 'Range: bytes=0-1' -H "If-Range: $ETAG" "$U/big.bin")" = 206 ] || fail "current If-Range refused"
-echo "result: ranges (206, suffix, open end, 416, several -> 200, If-Range)"
+echo "result: ranges (206, suffix, open end, 416, multipart, overlapping -> 200, If-Range)"
 
 # ---- conditional ----
 [ "$(code -H "If-None-Match: $ETAG" "$U/big.bin")" = 304 ] || fail "If-None-Match: not 304"
@@ -107,26 +123,68 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 grep -q closed "$LAB_TMP/idle" || fail "idle client not cut off: $(cat "$LAB_TMP/idle")"
 [ "$ms" -ge 1500 ] && [ "$ms" -lt 6000 ] || fail "idle client cut off after $ms ms (idle-timeout 2 s)"
 echo "measured: silent client cut off after $ms ms (idle-timeout 2 s)"
-# Per client: 4 held connections, a fifth is refused, another address is not.
+# A client that stops half way through its headers is cut off too.
+start=$(date +%s%N)
 inns timeout 10 /usr/bin/python3 -c '
-import socket, time
-held = [socket.create_connection(("192.0.2.1", 8080)) for _ in range(4)]
-time.sleep(0.3)
+import socket
 s = socket.create_connection(("192.0.2.1", 8080))
-s.settimeout(3)
-s.sendall(b"GET /sub/a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
-try:
-    d = s.recv(100)
-except Exception as e:
-    d = b""
-print("fifth:", "refused" if d == b"" else "served")' > "$LAB_TMP/per" 2>&1
-grep -q 'fifth: refused' "$LAB_TMP/per" || fail "per-client limit: $(cat "$LAB_TMP/per")"
-[ "$(code "$U/sub/a.txt")" = 200 ] || fail "served nothing after the per-client test"
-echo "result: limits (431, idle-timeout, max-connections-per-client)"
+s.sendall(b"GET /sub/a.txt HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+s.settimeout(8)
+print("closed" if s.recv(100) == b"" else "data")' > "$LAB_TMP/idle" 2>&1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+grep -q closed "$LAB_TMP/idle" || fail "half-sent headers not cut off: $(cat "$LAB_TMP/idle")"
+[ "$ms" -ge 1500 ] && [ "$ms" -lt 6000 ] || fail "half-sent headers cut off after $ms ms"
+echo "measured: client silent after half its headers cut off after $ms ms"
+echo "result: limits (431, idle-timeout)"
 
 # ---- events ----
 wait_for 5 "grep -q '^http-done 192.0.2.2 $CLI_MAC big.bin 1000000' '$EVENTS'" ||
     { cat "$EVENTS"; fail "no http-done event with the client's MAC"; }
 echo "result: http-done event with MAC $CLI_MAC: $(grep -c '^http-done' "$EVENTS") done, $(grep -c '^http-failed' "$EVENTS") failed"
+stop_netbootd
+
+# ---- connection limits (a long idle-timeout: nothing is cut off meanwhile) ----
+start_netbootd --set 'http={listen: [192.0.2.1:8080], max-connections: 6, max-connections-per-client: 4, idle-timeout: 20}'
+wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:8080 '" || { cat "$NB_LOG"; fail "HTTP not listening"; }
+# Per client: 4 held connections, a fifth is refused; another address gets
+# 2 more (6 = max-connections), its third waits until one of them ends.
+ip -n "$LAB_CLI" addr add 192.0.2.3/24 dev cli0
+inns timeout 15 /usr/bin/python3 -c '
+import socket, time
+def conn(src):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(("192.0.2.1", 8080))
+    return s
+def answered(s, t=3):
+    s.settimeout(t)
+    s.sendall(b"GET /sub/a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        return s.recv(100) != b""
+    except Exception:
+        return False
+held = [conn("192.0.2.2") for _ in range(4)]
+time.sleep(0.3)
+print("fifth:", "served" if answered(conn("192.0.2.2")) else "refused")
+time.sleep(0.3)
+other = [conn("192.0.2.3") for _ in range(2)]
+time.sleep(0.3)
+print("other:", "served" if answered(other[0]) else "refused")
+# Past max-connections a connection waits in the listen backlog (MHD stops
+# accepting) until another one ends.
+seventh = conn("192.0.2.3")
+print("seventh:", "served" if answered(seventh, 1.5) else "waits")
+held[0].close()
+seventh.settimeout(5)
+try:
+    print("seventh after one closed:", "served" if seventh.recv(100) != b"" else "closed")
+except Exception:
+    print("seventh after one closed: nothing")' > "$LAB_TMP/per" 2>&1
+grep -q 'fifth: refused' "$LAB_TMP/per" || fail "per-client limit: $(cat "$LAB_TMP/per")"
+grep -q 'other: served' "$LAB_TMP/per" || fail "another client refused: $(cat "$LAB_TMP/per")"
+grep -q 'seventh: waits' "$LAB_TMP/per" || fail "max-connections: $(cat "$LAB_TMP/per")"
+grep -q 'seventh after one closed: served' "$LAB_TMP/per" || fail "max-connections: $(cat "$LAB_TMP/per")"
+[ "$(code "$U/sub/a.txt")" = 200 ] || fail "served nothing after the connection limits"
+echo "result: limits (max-connections-per-client: closed on accept; max-connections: waits)"
 stop_netbootd
 echo "PASS"

@@ -7,32 +7,91 @@
 #include "config.h"
 #include "http_req.h"
 
+/* One range, as http_ranges_parse gives it. */
+static enum http_range_kind one(const char *v, uint64_t size, uint64_t *s, uint64_t *n)
+{
+    struct http_span sp[HTTP_RANGES_MAX];
+    size_t k = 0;
+    enum http_range_kind r = http_ranges_parse(v, size, sp, HTTP_RANGES_MAX, &k);
+    if (r == HTTP_RANGE_ONE) {
+        *s = sp[0].start;
+        *n = sp[0].len;
+    }
+    return r;
+}
+
 static void test_range(void **state)
 {
     (void)state;
     uint64_t s = 0, n = 0;
-    assert_int_equal(http_range_parse("bytes=0-99", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_int_equal(one("bytes=0-99", 1000, &s, &n), HTTP_RANGE_ONE);
     assert_true(s == 0 && n == 100);
-    assert_int_equal(http_range_parse("bytes=990-", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_int_equal(one("bytes=990-", 1000, &s, &n), HTTP_RANGE_ONE);
     assert_true(s == 990 && n == 10);
-    assert_int_equal(http_range_parse("bytes=-10", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_int_equal(one("bytes=-10", 1000, &s, &n), HTTP_RANGE_ONE);
     assert_true(s == 990 && n == 10);
-    assert_int_equal(http_range_parse("bytes=-5000", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_int_equal(one("bytes=-5000", 1000, &s, &n), HTTP_RANGE_ONE);
     assert_true(s == 0 && n == 1000);
-    assert_int_equal(http_range_parse("bytes=500-5000", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_int_equal(one("bytes=500-5000", 1000, &s, &n), HTTP_RANGE_ONE);
     assert_true(s == 500 && n == 500);
-    assert_int_equal(http_range_parse("bytes=1000-", 1000, &s, &n), HTTP_RANGE_UNSATISFIABLE);
-    assert_int_equal(http_range_parse("bytes=-0", 1000, &s, &n), HTTP_RANGE_UNSATISFIABLE);
-    assert_int_equal(http_range_parse("bytes=0-", 0, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    assert_int_equal(one("bytes=1000-", 1000, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    assert_int_equal(one("bytes=-0", 1000, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    assert_int_equal(one("bytes=0-", 0, &s, &n), HTTP_RANGE_UNSATISFIABLE);
+    /* An unsatisfiable one next to a satisfiable one is dropped. */
+    assert_int_equal(one("bytes=5000-6000, 1-2", 1000, &s, &n), HTTP_RANGE_ONE);
+    assert_true(s == 1 && n == 2);
     /* Ignored: served whole. */
-    assert_int_equal(http_range_parse("bytes=5-1", 1000, &s, &n), HTTP_RANGE_NONE);
-    assert_int_equal(http_range_parse("bytes=0-1,5-6", 1000, &s, &n), HTTP_RANGE_NONE);
-    assert_int_equal(http_range_parse("items=0-1", 1000, &s, &n), HTTP_RANGE_NONE);
-    assert_int_equal(http_range_parse("bytes=-", 1000, &s, &n), HTTP_RANGE_NONE);
-    assert_int_equal(http_range_parse("bytes=1x-2", 1000, &s, &n), HTTP_RANGE_NONE);
-    assert_int_equal(http_range_parse("bytes=99999999999999999999-", 1000, &s, &n),
+    assert_int_equal(one("bytes=5-1", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(one("items=0-1", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(one("bytes=-", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(one("bytes=1x-2", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(one("bytes=0-1,", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(one("bytes=99999999999999999999-", 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(one(NULL, 1000, &s, &n), HTTP_RANGE_NONE);
+}
+
+static void test_ranges_many(void **state)
+{
+    (void)state;
+    struct http_span sp[HTTP_RANGES_MAX];
+    size_t k = 0;
+    assert_int_equal(http_ranges_parse("bytes=0-1, 5-6,-2", 1000, sp, HTTP_RANGES_MAX, &k),
+                     HTTP_RANGE_MANY);
+    assert_int_equal(k, 3);
+    assert_true(sp[1].start == 5 && sp[1].len == 2 && sp[2].start == 998 && sp[2].len == 2);
+    /* Overlapping, backwards, or too many: the whole file. */
+    assert_int_equal(http_ranges_parse("bytes=0-10,5-6", 1000, sp, HTTP_RANGES_MAX, &k),
                      HTTP_RANGE_NONE);
-    assert_int_equal(http_range_parse(NULL, 1000, &s, &n), HTTP_RANGE_NONE);
+    assert_int_equal(http_ranges_parse("bytes=5-6,0-1", 1000, sp, HTTP_RANGES_MAX, &k),
+                     HTTP_RANGE_NONE);
+    assert_int_equal(http_ranges_parse("bytes=0-0,2-2,4-4", 1000, sp, 2, &k), HTTP_RANGE_NONE);
+
+    /* The body: each part's delimiter and headers, its bytes, the close. */
+    struct http_multipart m;
+    const struct http_span two[] = { { 0, 2 }, { 5, 3 } };
+    http_multipart_init(&m, two, 2, 10, "B", "text/plain");
+    const char *file = "0123456789";
+    char body[512], buf[512];
+    size_t at = 0;
+    while (at < m.total) {
+        uint64_t off = 0;
+        size_t len = 0, got = http_multipart_at(&m, at, buf, 7, &off, &len);
+        if (got == 0) {
+            assert_true(len > 0 && len <= 7);
+            memcpy(buf, file + off, len);
+            got = len;
+        }
+        memcpy(body + at, buf, got);
+        at += got;
+    }
+    body[at] = '\0';
+    assert_string_equal(body, "--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/10\r\n\r\n01"
+                              "\r\n--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 5-7/10\r\n\r\n567"
+                              "\r\n--B--\r\n");
+    uint64_t off;
+    size_t len;
+    assert_int_equal(http_multipart_at(&m, m.total, buf, 7, &off, &len), 0);
+    assert_int_equal(len, 0);
 }
 
 static void test_etag_and_dates(void **state)
@@ -134,6 +193,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_range),
+        cmocka_unit_test(test_ranges_many),
         cmocka_unit_test(test_etag_and_dates),
         cmocka_unit_test(test_conditional),
         cmocka_unit_test(test_profile),
