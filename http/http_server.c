@@ -226,7 +226,7 @@ static enum MHD_Result answer_empty(struct MHD_Connection *c, struct http_req *r
 static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r, int fd,
                                    uint64_t size, const struct stat *st)
 {
-    char etag[HTTP_ETAG_MAX], date[HTTP_DATE_MAX], crange[48];
+    char etag[HTTP_ETAG_MAX], date[HTTP_DATE_MAX];
     struct http_cond cond = { header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
                               header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
                               header(c, MHD_HTTP_HEADER_IF_RANGE) };
@@ -240,6 +240,7 @@ static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r,
     enum http_range_kind k = range && http_if_range_ok(&cond, etag, st->st_mtim.tv_sec)
         ? http_ranges_parse(range, size, spans, HTTP_RANGES_MAX, &n) : HTTP_RANGE_NONE;
     if (k == HTTP_RANGE_UNSATISFIABLE) {
+        char crange[48];
         snprintf(crange, sizeof crange, "bytes */%llu", (unsigned long long)size);
         return answer_empty(c, r, fd, MHD_HTTP_RANGE_NOT_SATISFIABLE,
                             MHD_HTTP_HEADER_CONTENT_RANGE, crange, NULL, NULL);
