@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """seeds.py OUTDIR - write the fuzz seed corpora (generated, so nothing
-binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config, OUTDIR/lease."""
+binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config, OUTDIR/lease, OUTDIR/tmpl."""
 import os, shutil, struct, sys, glob, zlib
 
 def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=b"\0" * 4, flags=0):
@@ -11,7 +11,7 @@ def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=
 
 out = sys.argv[1]
 top = os.path.dirname(os.path.abspath(__file__)) + "/../.."
-for d in ("dhcp", "tftp", "config", "lease"):
+for d in ("dhcp", "tftp", "config", "lease", "tmpl"):
     os.makedirs(os.path.join(out, d), exist_ok=True)
 prl = bytes([55, 17, 1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17])
 seeds = {
@@ -63,3 +63,12 @@ leases = {
 leases["fields"] = full[len("lease "):full.index(" crc=")]
 for name, text in leases.items():
     open(os.path.join(out, "lease", name), "wb").write(text.encode())
+
+templates = {
+    "ipxe": "#!ipxe\nchain http://${next-server}/{{mac_plain}}/{{ class }}.ipxe?a={{arch}}\n",
+    "pxelinux": "# {{{{literal}}\nAPPEND BOOTIF={{mac_pxelinux}} ip={{ip}}::{{server}} role={{role}}\n",
+    "errors": "{{nope}}\n{{mac\n{{{mac}}}\n{{ 1a }}\n" + "{{" + "a" * 70 + "}}",
+}
+for name, text in templates.items():
+    open(os.path.join(out, "tmpl", name), "wb").write(text.encode())
+
