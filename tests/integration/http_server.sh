@@ -12,8 +12,9 @@
 #    silent client, and one silent half way through its headers, are cut
 #    off), max-header-size (431)
 #  - http-done / http-failed events with the client's MAC (neighbour table),
-#    and --leases-style progress is not needed: no lease here
-#  - without http: in the profile nothing listens on port 80
+#  - without http: in the profile nothing listens on port 80; with it,
+#    port 80 is bound before the drop to the service user
+#  - a client with a lease: its HTTP fetch shows in netbootd --leases
 . "$(dirname "$0")/../lib/prologue.sh" hs
 command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
@@ -144,8 +145,16 @@ echo "result: http-done event with MAC $CLI_MAC: $(grep -c '^http-done' "$EVENTS
 stop_netbootd
 
 # ---- connection limits (a long idle-timeout: nothing is cut off meanwhile) ----
-start_netbootd --set 'http={listen: [192.0.2.1:8080], max-connections: 6, max-connections-per-client: 4, idle-timeout: 20}'
-wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:8080 '" || { cat "$NB_LOG"; fail "HTTP not listening"; }
+# As the service user, with port 80 too: bound before the privilege drop.
+NB_USER=netbootd
+id netbootd >/dev/null 2>&1 || NB_USER=nobody
+chmod 755 "$LAB_TMP"
+chown -R "$NB_USER": "$LAB_TMP/leases"   # the first daemon ran as root
+start_netbootd --set 'http={listen: [192.0.2.1:8080, 192.0.2.1:80], max-connections: 6, max-connections-per-client: 4, idle-timeout: 20}'
+wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:80 '" || { cat "$NB_LOG"; fail "HTTP not listening on port 80"; }
+[ "$(stat -c %U /proc/"$NB_PID")" = "$NB_USER" ] || fail "netbootd does not run as $NB_USER"
+[ "$(code http://192.0.2.1/sub/a.txt)" = 200 ] || fail "port 80 as $NB_USER: no answer"
+echo "result: port 80 bound before the drop to $NB_USER"
 # Per client: 4 held connections, a fifth is refused; another address gets
 # 2 more (6 = max-connections), its third waits until one of them ends.
 ip -n "$LAB_CLI" addr add 192.0.2.3/24 dev cli0
@@ -186,5 +195,18 @@ grep -q 'seventh: waits' "$LAB_TMP/per" || fail "max-connections: $(cat "$LAB_TM
 grep -q 'seventh after one closed: served' "$LAB_TMP/per" || fail "max-connections: $(cat "$LAB_TMP/per")"
 [ "$(code "$U/sub/a.txt")" = 200 ] || fail "served nothing after the connection limits"
 echo "result: limits (max-connections-per-client: closed on accept; max-connections: waits)"
+
+# ---- a client with a lease: its HTTP fetch is its boot progress ----
+UD_LOG="$LAB_TMP/udhcpc.log"
+lab_bg "$LAB_CLI" "$UD_LOG" busybox udhcpc -i cli0 -f -t 5 -T 2 -x 0x5d:0007 \
+    -s "$PWD/tests/integration/udhcpc.script" > /dev/null
+wait_log "$UD_LOG" "udhcpc-bound" 20 || { cat "$UD_LOG"; fail "no lease"; }
+ip=$(sed -n 's/^udhcpc-bound \([0-9.]*\).*/\1/p' "$UD_LOG" | head -1)
+c -o /dev/null "$U/big.bin" || fail "GET from the leased address"
 stop_netbootd
+"$(netbootd_bin)" --leases --profile tests/fixtures/profiles/lab.yaml --set tftp.root="$NB_ROOT" \
+    --set leases.file="$NB_LEASES" > "$LAB_TMP/table"
+grep -qE "^$ip +$CLI_MAC .* efi-x64 +uefi64 +bound .* fetched big.bin" "$LAB_TMP/table" ||
+    { cat "$LAB_TMP/table"; fail "HTTP fetch not in --leases"; }
+echo "result: --leases: $(grep -oE 'fetched big.bin.*' "$LAB_TMP/table")"
 echo "PASS"
