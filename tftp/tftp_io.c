@@ -144,37 +144,23 @@ static void report_failed(struct tftp_server *srv, const struct sockaddr_in *pee
 }
 
 /* `rel` is not under the root: is `rel`.tmpl? Then it is rendered for this
- * client into *out (docs/templates.md). 0; 1 when there is no template (or
- * no way to render one); a negative errno when it could not be rendered
- * (logged: file:line:col and why). */
+ * client into *out (docs/templates.md). 0; 1 when there is no template;
+ * a negative errno when it could not be rendered (logged with the
+ * template's file:line:col). */
 static int render_template(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const char *rel, const char *who, char **out, size_t *len)
 {
     struct tftp_server *srv = l->srv;
-    char path[TFTP_MAX_FILENAME + sizeof ".tmpl"];
-    uint64_t size;
-    if (!srv->vars || snprintf(path, sizeof path, "%s.tmpl", rel) >= (int)sizeof path)
-        return 1;
-    int fd = tftp_path_open(srv->root_fd, path, &size);
-    if (fd < 0)
-        return 1;
-    struct tmpl_error e = { 0 };
-    struct tmpl_varset *vars = malloc(sizeof *vars);
-    int err = -ENOMEM;
-    if (vars) {
-        tmpl_varset_init(vars);
-        err = srv->vars(ntohl(peer->sin_addr.s_addr), l->nif.addr, vars, srv->vars_ctx);
+    struct tftp_tmpl_result r;
+    int err = tftp_tmpl_render(srv->root_fd, rel, srv->vars, srv->vars_ctx,
+                               ntohl(peer->sin_addr.s_addr), l->nif.addr, &r);
+    if (err < 0) {
+        char why[TFTP_MAX_FILENAME + 160];
+        log_limited(&srv->rl_tmpl, LOG_WARN, "TFTP %s to %s: %s", rel, who,
+                    tftp_tmpl_why(&r, err, why, sizeof why));
     }
-    if (err == 0)
-        err = tmpl_render_fd(fd, vars, TMPL_OUT_MAX, out, len, &e);
-    close(fd);
-    free(vars);
-    if (err < 0 && e.what)
-        log_limited(&srv->rl_tmpl, LOG_WARN, "TFTP %s to %s: %s:%u:%u: %s%s%s", rel, who, path,
-                    e.line, e.column, e.what, e.name[0] ? " " : "", e.name);
-    else if (err < 0)
-        log_limited(&srv->rl_tmpl, LOG_WARN, "TFTP %s to %s: %s: %s", rel, who, path,
-                    strerror(-err));
+    *out = r.data;
+    *len = r.len;
     return err;
 }
 

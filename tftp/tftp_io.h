@@ -10,7 +10,7 @@
 #include <uv.h>
 
 #include "config.h"
-#include "tmpl.h"
+#include "tftp_tmpl.h"
 
 struct tftp_server;
 
@@ -32,14 +32,10 @@ typedef void (*tftp_report_cb)(const struct tftp_transfer_report *r, void *ctx);
  * root directory. Called as root, before privileges are dropped. */
 int tftp_server_start(uv_loop_t *loop, const struct config *cfg, tftp_report_cb cb, void *ctx,
                       struct tftp_server **out);
-/* The variables of the client at client_ip, served from server_ip (both
- * host order), for a template: a request for NAME where NAME is missing
- * and NAME.tmpl is there gets NAME.tmpl rendered with them
- * (docs/templates.md). 0, or a negative errno (the request fails). */
-typedef int (*tftp_vars_cb)(uint32_t client_ip, uint32_t server_ip, struct tmpl_varset *out,
-                            void *ctx);
-/* Serve templates, with cb finding each client's variables. Without
- * it, NAME.tmpl is never looked for. */
+/* Serve templates: a request for NAME where NAME is missing and NAME.tmpl
+ * is there gets NAME.tmpl rendered with the client's variables, which cb
+ * finds (tftp_tmpl.h, docs/templates.md). Without cb, NAME.tmpl is never
+ * looked for. */
 void tftp_server_set_vars(struct tftp_server *s, tftp_vars_cb cb, void *ctx);
 /* SIGHUP: a new root and limits for new transfers; running ones finish. */
 int tftp_server_reload(struct tftp_server *s, const struct config *cfg);

@@ -3,8 +3,13 @@
  * what --check says of a template (check_template_text). */
 #include "test_util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "check_templates.h"
 #include "client_vars.h"
+#include "tftp_tmpl.h"
 
 static const char *const profile =
     "interfaces: [eth0]\n"
@@ -123,6 +128,58 @@ static void check_text(void **state)
     config_free(cfg);
 }
 
+static int vars_cb(uint32_t ip, uint32_t server, struct tmpl_varset *out, void *ctx)
+{
+    const struct tmpl_facts f = { .ip = ip, .server = server, .arch = -1 };
+    ++*(int *)ctx;
+    return tmpl_facts_add(out, &f);
+}
+
+static void put_file(int dir, const char *name, const char *text)
+{
+    int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+/* The path both servers take: NAME.tmpl beneath the root, rendered. */
+static void served_from_the_root(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/test_tmpl_XXXXXX";
+    assert_non_null(mkdtemp(root));
+    int dir = open(root, O_RDONLY | O_DIRECTORY);
+    assert_true(dir >= 0);
+    assert_int_equal(mkdirat(dir, "sub", 0755), 0);
+    put_file(dir, "sub/a.cfg.tmpl", "ip={{ip}} from {{server}}\n");
+    put_file(dir, "bad.tmpl", "x\n {{hostname}}\n");
+    assert_int_equal(symlinkat("/etc/hostname", dir, "out.tmpl"), 0);
+    int calls = 0;
+    struct tftp_tmpl_result r;
+    char why[256];
+    assert_int_equal(tftp_tmpl_render(dir, "sub/a.cfg", vars_cb, &calls, IP(192, 0, 2, 7),
+                                      IP(192, 0, 2, 1), &r), 0);
+    assert_string_equal(r.data, "ip=192.0.2.7 from 192.0.2.1\n");
+    assert_int_equal(r.len, strlen(r.data));
+    free(r.data);
+    assert_int_equal(tftp_tmpl_render(dir, "bad", vars_cb, &calls, 1, 2, &r), -ENOENT);
+    assert_null(r.data);
+    assert_string_equal(tftp_tmpl_why(&r, -ENOENT, why, sizeof why),
+                        "bad.tmpl:2:2: undefined variable hostname");
+    /* No template, a symlink out of the root, no callback: not there. */
+    assert_int_equal(tftp_tmpl_render(dir, "none", vars_cb, &calls, 1, 2, &r), 1);
+    assert_int_equal(tftp_tmpl_render(dir, "out", vars_cb, &calls, 1, 2, &r), 1);
+    assert_int_equal(tftp_tmpl_render(dir, "sub/a.cfg", NULL, NULL, 1, 2, &r), 1);
+    assert_int_equal(calls, 2);
+    unlinkat(dir, "sub/a.cfg.tmpl", 0);
+    unlinkat(dir, "sub", AT_REMOVEDIR);
+    unlinkat(dir, "bad.tmpl", 0);
+    unlinkat(dir, "out.tmpl", 0);
+    close(dir);
+    assert_int_equal(rmdir(root), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +187,7 @@ int main(void)
         cmocka_unit_test(bad_vars_refused),
         cmocka_unit_test(from_lease_or_mac),
         cmocka_unit_test(check_text),
+        cmocka_unit_test(served_from_the_root),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
