@@ -223,8 +223,15 @@ static void from_a_descriptor(void **state)
     assert_int_equal(tmpl_render_fd(fd, vars(), 4096, &out, &len, &err), 0);
     assert_string_equal(out, "kernel node1\n");
     free(out);
+    /* Exactly TMPL_IN_MAX bytes is allowed (NULs are text); one more is not. */
+    assert_int_equal(ftruncate(fd, TMPL_IN_MAX), 0);
+    assert_int_equal(tmpl_render_fd(fd, vars(), TMPL_OUT_MAX, &out, &len, &err), 0);
+    assert_int_equal(len, TMPL_IN_MAX - strlen("{{hostname}}") + strlen("node1"));
+    assert_memory_equal(out, "kernel node1\n", 13);
+    free(out);
     assert_int_equal(ftruncate(fd, TMPL_IN_MAX + 1), 0);
-    assert_int_equal(tmpl_render_fd(fd, vars(), 4096, &out, &len, &err), -EFBIG);
+    assert_int_equal(tmpl_render_fd(fd, vars(), TMPL_OUT_MAX, &out, &len, &err), -EFBIG);
+    assert_string_equal(err.what, "template too large");
     close(fd);
 }
 
