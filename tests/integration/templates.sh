@@ -3,6 +3,7 @@
 #  - NAME.tmpl is served as NAME, rendered for the requesting client: two
 #    clients with leases from netbootd get different files (facts from the
 #    lease, hosts[].vars by MAC); ${...} passes through; {{{{ is a literal {{
+#  - a rendered file of many blocks, windowed, lock-step and netascii
 #  - a client without a lease gets its MAC from the neighbour table
 #  - NAME itself, when present, wins over NAME.tmpl
 #  - an undefined variable: TFTP ERROR "template error", a log line with
@@ -82,6 +83,21 @@ inns timeout 20 curl -s --interface "$ip_a" -o "$D/a-curl.cfg" tftp://192.0.2.1/
     fail "curl (tsize) failed"
 cmp -s "$D/a-curl.cfg" "$D/a.cfg" || fail "curl got other bytes"
 echo "result: tsize = rendered length (curl)"
+
+# Many blocks from memory: windowed (atftp, UDP GSO runs) and netascii.
+/usr/bin/python3 -c 'import sys; sys.stdout.write("".join("line %d {{mac_plain}} ${x}\n" % i for i in range(6000)))' \
+    > "$R/big.cfg.tmpl"
+sed 's/{{mac_plain}}/525400000042/' "$R/big.cfg.tmpl" > "$D/big.want"
+ip -n "$LAB_CLI" route replace 192.0.2.1/32 dev cli0 src "$ip_a"
+inns timeout 20 atftp --option "blksize 1468" --option "windowsize 16" -g -r big.cfg -l "$D/big.got" \
+    192.0.2.1 >/dev/null 2>&1 || fail "atftp of a rendered file failed"
+cmp -s "$D/big.got" "$D/big.want" || fail "rendered file, windowed: bytes differ"
+grep -q "TFTP sent big.cfg to $ip_a: .* blksize 1468, window 16" "$NB_LOG" || fail "window 16 not used"
+fetch "$ip_a" big.cfg "$D/big.hpa" >/dev/null
+cmp -s "$D/big.hpa" "$D/big.want" || fail "rendered file, lock-step: bytes differ"
+inns timeout 20 tftp 192.0.2.1 -m netascii -c get big.cfg "$D/big.ascii"
+cmp -s "$D/big.ascii" "$D/big.want" || fail "rendered file, netascii: bytes differ"
+echo "result: a rendered file of $(stat -c %s "$D/big.want") bytes: windowed, lock-step and netascii"
 
 # No lease from us: the neighbour table's MAC.
 cli_mac=$(ip -n "$LAB_CLI" -o link show cli0 | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p')
