@@ -15,7 +15,9 @@
  *   back from port 4011 with siaddr and a boot file.
  * Both also read the full-mode offers netbootd sends; full mode keeps
  * option 60 out of its replies, since edk2 would take such an OFFER for a
- * proxy one (PXE-E16 when the boot file then comes from nowhere). */
+ * proxy one (PXE-E16 when the boot file then comes from nowhere). The
+ * exception is UEFI HTTP boot, which needs 60 "HTTPClient" in every offer
+ * it takes, proxy or not (dhcp_reply_opts.c). */
 #include "dhcp_proxy.h"
 
 #include <stdio.h>
