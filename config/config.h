@@ -239,12 +239,13 @@ bool config_class_matches_all(const struct config_boot_class *b);
 char **config_known_keys(size_t *n);
 void config_known_keys_free(char **keys);
 
-/* Open files netbootd needs at most: each TFTP transfer holds its socket
- * and its file; each interface its DHCP (67, and 4011 for a proxy), TFTP and
+/* Open files netbootd needs at most: each TFTP transfer and each HTTP
+ * connection holds its socket and its file; each interface its DHCP (67, and 4011 for a proxy), TFTP and
  * RA sockets; the reserve covers the rest (the loop, signals, the lease journal and event log, a
  * running hook's pipes). RLIMIT_NOFILE must fit it (config_check.c refuses
  * a max-sessions that cannot; tftp_server_start raises the soft limit). */
 #define CONFIG_FILES_PER_TFTP_SESSION 2
+#define CONFIG_FILES_PER_HTTP_CONNECTION 2  /* its socket and the file it sends */
 #define CONFIG_FILES_PER_INTERFACE 4
 #define CONFIG_FILES_RESERVE 64
 unsigned long config_open_files_needed(const struct config *cfg);

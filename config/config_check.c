@@ -210,18 +210,32 @@ static void check_boot(struct cfg_ctx *c, const struct ynode *root, int root_fd)
 unsigned long config_open_files_needed(const struct config *cfg)
 {
     unsigned long sessions = cfg->tftp.enabled ? cfg->tftp.max_sessions : 0;
-    return sessions * CONFIG_FILES_PER_TFTP_SESSION +
+    unsigned long http = cfg->http.enabled ? cfg->http.n_listen * cfg->http.max_connections : 0;
+    return sessions * CONFIG_FILES_PER_TFTP_SESSION + http * CONFIG_FILES_PER_HTTP_CONNECTION +
            cfg->n_interfaces * CONFIG_FILES_PER_INTERFACE + CONFIG_FILES_RESERVE;
 }
 
-/* max-sessions must fit under RLIMIT_NOFILE's hard limit: the soft limit
- * is raised at start, the hard one is the administrator's. */
+/* max-sessions (and HTTP's max-connections) must fit under RLIMIT_NOFILE's
+ * hard limit: the soft limit is raised at start, the hard one is the
+ * administrator's. */
 static void check_open_files(struct cfg_ctx *c, const struct ynode *root)
 {
     struct rlimit rl;
     unsigned long need = config_open_files_needed(c->cfg);
     if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max == RLIM_INFINITY || need <= rl.rlim_max)
         return;
+    const struct config_http *h = &c->cfg->http;
+    unsigned long http = h->enabled ? h->n_listen * h->max_connections * CONFIG_FILES_PER_HTTP_CONNECTION : 0;
+    if (http && need - http <= rl.rlim_max) {
+        const struct ynode *n = ytree_get(root, "http");
+        const struct ynode *at = n && n->kind == YNODE_MAP ? ytree_get(n, "max-connections") : NULL;
+        cfg_error(c, at ? at : (n ? n : root), "http.max-connections",
+                  "%zu listener%s x %u connections, with TFTP, need %lu open files, more than this "
+                  "process may open (RLIMIT_NOFILE hard limit %lu): lower http.max-connections or "
+                  "raise the limit (LimitNOFILE= in the service, ulimit -Hn)", h->n_listen,
+                  h->n_listen == 1 ? "" : "s", h->max_connections, need, (unsigned long)rl.rlim_max);
+        return;
+    }
     const struct ynode *tftp = ytree_get(root, "tftp");
     const struct ynode *at = tftp ? ytree_get(tftp, "max-sessions") : NULL;
     cfg_error(c, at ? at : (tftp ? tftp : root), "tftp.max-sessions",

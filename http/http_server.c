@@ -19,6 +19,7 @@
 #include "http_req.h"
 #include "log.h"
 #include "tftp_path.h"
+#include "tftp_rlimit.h"
 
 #define HTTP_TIMER_MAX_MS 3600000u   /* re-check at least this often */
 #define HTTP_POOL_SLACK 0
@@ -450,8 +451,11 @@ int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb 
         return -ENOMEM;
     if (srv->root_fd < 0)
         return srv->root_fd;
+    int err = tftp_rlimit_fit(config_open_files_needed(cfg));
+    if (err < 0)
+        return err;
     for (size_t i = 0; i < h->n_listen; i++) {
-        int err = listener_open(srv, &srv->l[srv->n], h, &h->listen[i]);
+        err = listener_open(srv, &srv->l[srv->n], h, &h->listen[i]);
         if (err < 0)
             return err;
         srv->n++;

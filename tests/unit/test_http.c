@@ -1,7 +1,12 @@
 /* test_http.c - the pure part of the HTTP server (http_req.c): Range,
  * ETag lists, HTTP dates, conditional requests; and the profile's http:
  * section (off by default, defaults, ADDR:PORT). */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include "config.h"
@@ -189,6 +194,43 @@ static void test_profile(void **state)
     assert_null(load(P "http: { lisen: [192.0.2.1:80] }\n", NULL, -22));
 }
 
+/* HTTP connections count against RLIMIT_NOFILE: 2 open files each. */
+static void test_open_files(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl = { 2000, 2000 };
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            _exit(2);
+        /* 400 x 2 + 4 + 64 = 868 for TFTP and the rest, + 1024 x 2 = 2916 > 2000. */
+        const char yaml[] = P "http: {}\n";
+        const char *const sets[] = { "tftp.max-sessions=400", "http.max-connections=500" };
+        struct config *cfg = NULL;
+        struct config_diag diag = { 0 };
+        int err = config_load_buffer("p.yaml", "/tmp", yaml, strlen(yaml), sets, 1, &cfg, &diag);
+        const char want[] = "p.yaml:4:7: http.max-connections: 1 listener x 1024 connections, with "
+                            "TFTP, need 2916 open files, more than this process may open "
+                            "(RLIMIT_NOFILE hard limit 2000): lower http.max-connections or raise "
+                            "the limit (LimitNOFILE= in the service, ulimit -Hn)";
+        bool refused = err == -EINVAL && diag.n_errors == 1 && strcmp(diag.errors[0], want) == 0;
+        for (size_t i = 0; !refused && i < diag.n_errors; i++)
+            fprintf(stderr, "got: %s\n", diag.errors[i]);
+        config_diag_free(&diag);
+        /* 868 + 500 x 2 = 1868 fits. */
+        err = config_load_buffer("p.yaml", "/tmp", yaml, strlen(yaml), sets, 2, &cfg, &diag);
+        bool fits = err == 0 && config_open_files_needed(cfg) == 1868;
+        config_free(cfg);
+        config_diag_free(&diag);
+        _exit(refused && fits ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_etag_and_dates),
         cmocka_unit_test(test_conditional),
         cmocka_unit_test(test_profile),
+        cmocka_unit_test(test_open_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
