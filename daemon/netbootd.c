@@ -170,6 +170,7 @@ static int start_sockets(struct netbootd *nb, struct config *cfg)
     if (cfg->http.enabled &&
         (err = http_server_start(nb->loop, cfg, netbootd_http_report, nb, &nb->http)) < 0)
         return err;
+    http_server_set_vars(nb->http, netbootd_client_vars, nb);
     err = ra_io_start(nb->loop, cfg, &nb->ra);
     if (err < 0)
         log_error("IPv6 router solicitations: %s", strerror(-err));

@@ -38,6 +38,8 @@ struct http_server {
     int root_fd;
     http_report_cb report;
     void *ctx;
+    tftp_vars_cb vars;          /* NULL: no templates */
+    void *vars_ctx;
     struct http_listener *l;
     size_t n;
     unsigned handles_open;
@@ -264,6 +266,52 @@ static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r,
     return queue(c, r, k == HTTP_RANGE_NONE ? MHD_HTTP_OK : MHD_HTTP_PARTIAL_CONTENT, resp);
 }
 
+/* The address this connection came in on (host order; 0 if unknown): the
+ * template variable `server`. */
+static uint32_t local_addr(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct sockaddr_in sin;
+    socklen_t len = sizeof sin;
+    if (!ci || getsockname(ci->connect_fd, (struct sockaddr *)&sin, &len) < 0 ||
+        sin.sin_family != AF_INET)
+        return 0;
+    return ntohl(sin.sin_addr.s_addr);
+}
+
+/* `rel` is missing: rel.tmpl rendered for this client (docs/templates.md)
+ * is a 200 (no ranges: the body is made per request), a template that
+ * cannot be rendered a 500 and a log line with its file:line:col. False
+ * when there is no template. */
+static bool serve_template(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
+                           const char *rel, enum MHD_Result *ret)
+{
+    struct tftp_tmpl_result t;
+    int err = tftp_tmpl_render(srv->root_fd, rel, srv->vars, srv->vars_ctx, r->ip,
+                               local_addr(c), &t);
+    if (err == 1)
+        return false;
+    if (err < 0) {
+        char why[TFTP_MAX_FILENAME + 160], ip[16];
+        log_limited(&srv->rl_fail, LOG_WARN, "HTTP %s to %s: %s", rel,
+                    log_ipv4(r->ip, ip, sizeof ip), tftp_tmpl_why(&t, err, why, sizeof why));
+        *ret = answer_status(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return true;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(t.len, t.data,
+                                                                MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(t.data);
+        *ret = MHD_NO;
+        return true;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    r->body = t.len;
+    *ret = queue(c, r, MHD_HTTP_OK, resp);
+    return true;
+}
+
 /* GET or HEAD of url: the file beneath the root, by tftp_path's rules. */
 static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c,
                              struct http_req *r, const char *url)
@@ -271,9 +319,9 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c,
     char rel[sizeof r->file];
     uint64_t size = 0;
     struct stat st;
-    int fd = tftp_path_clean(url, strlen(url), false, rel, sizeof rel);
-    snprintf(r->file, sizeof r->file, "%s", fd == 0 ? rel : url);
-    if (fd == 0)
+    int clean = tftp_path_clean(url, strlen(url), false, rel, sizeof rel), fd = clean;
+    snprintf(r->file, sizeof r->file, "%s", clean == 0 ? rel : url);
+    if (clean == 0)
         fd = tftp_path_open(srv->root_fd, rel, &size);
     if (fd >= 0 && fstat(fd, &st) < 0) {
         close(fd);
@@ -281,6 +329,9 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c,
     }
     if (fd >= 0)
         return answer_file(c, r, fd, size, &st);
+    enum MHD_Result ret;
+    if (fd == -ENOENT && clean == 0 && serve_template(srv, c, r, rel, &ret))
+        return ret;
     char esc[128];
     log_limited(&srv->rl_fail, LOG_INFO, "HTTP %s: %s: %s", log_ipv4(r->ip, (char[16]){ 0 }, 16),
                 log_escape(url, strlen(url), esc, sizeof esc), strerror(-fd));
@@ -291,6 +342,14 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c,
     if (fd == -ENAMETOOLONG)
         return answer_status(c, r, MHD_HTTP_URI_TOO_LONG, "URI Too Long");
     return answer_status(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+}
+
+void http_server_set_vars(struct http_server *s, tftp_vars_cb cb, void *ctx)
+{
+    if (!s)
+        return;
+    s->vars = cb;
+    s->vars_ctx = ctx;
 }
 
 static void client_of(struct MHD_Connection *c, struct http_req *r)

@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "config.h"
+#include "tftp_tmpl.h"
 
 struct http_server;
 
@@ -33,6 +34,11 @@ typedef void (*http_report_cb)(const struct http_transfer_report *r, void *ctx);
  * before privileges are dropped (ports below 1024). */
 int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb cb, void *ctx,
                       struct http_server **out);
+/* Serve templates: a GET or HEAD of NAME where NAME is missing and
+ * NAME.tmpl is there gets NAME.tmpl rendered with the client's variables,
+ * which cb finds (tftp_tmpl.h, docs/templates.md); one that cannot be
+ * rendered gets 500. Without cb, NAME.tmpl is never looked for. */
+void http_server_set_vars(struct http_server *s, tftp_vars_cb cb, void *ctx);
 /* SIGHUP: a new root for new requests (listeners and limits stay). */
 int http_server_reload(struct http_server *s, const struct config *cfg);
 /* Close listeners and connections; frees once the handles are closed. */

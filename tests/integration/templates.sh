@@ -8,6 +8,7 @@
 #  - NAME itself, when present, wins over NAME.tmpl
 #  - an undefined variable: TFTP ERROR "template error", a log line with
 #    file:line:col, a tftp-failed event
+#  - over HTTP the same: per-client renderings, 500 and the log line
 #  - netbootd --check: the same template is an error with file:line:col
 . "$(dirname "$0")/../lib/prologue.sh" tm
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
@@ -37,6 +38,7 @@ chmod +x "$HOOK"
 A=52:54:00:00:00:42     # hosts[0] of lab.yaml: 192.0.2.42, node42, class uefi64
 B=52:54:00:ee:00:07
 start_netbootd --set leases.on-event="$HOOK" --set 'hosts[0].vars={ role: worker }' \
+    --set 'http={ listen: [192.0.2.1:8080] }' \
     --set "hosts[1]={ mac: \"$B\", hostname: nodeb, vars: { role: storage } }"
 
 probe() { inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --wait 1 "$@"; }
@@ -110,6 +112,18 @@ echo "result: a client without a lease: MAC from the neighbour table ($cli_mac)"
 fetch "$ip_a" boot.ipxe "$D/boot.ipxe" >/dev/null
 cmp -s "$D/boot.ipxe" "$R/boot.ipxe" || fail "boot.ipxe.tmpl served over boot.ipxe"
 echo "result: NAME wins over NAME.tmpl"
+
+# The same over HTTP: the address the request came from finds the client.
+hget() { inns timeout 10 curl -s --interface "$1" -o "$3" -w '%{http_code}' "http://192.0.2.1:8080/$2"; }
+[ "$(hget "$ip_a" node.ipxe "$D/a-http.ipxe")" = 200 ] || fail "HTTP node.ipxe for $A"
+[ "$(hget "$ip_b" pxelinux.cfg/default "$D/b-http.cfg")" = 200 ] || fail "HTTP pxelinux.cfg/default for $B"
+cmp -s "$D/a-http.ipxe" "$D/a.ipxe" || { cat "$D/a-http.ipxe"; fail "HTTP rendered other bytes than TFTP for $A"; }
+cmp -s "$D/b-http.cfg" "$D/b.cfg" || { cat "$D/b-http.cfg"; fail "HTTP rendered other bytes than TFTP for $B"; }
+[ "$(hget "$ip_a" bad.cfg "$D/bad-http")" = 500 ] || fail "HTTP: no 500 for an undefined variable"
+wait_log "$NB_LOG" "HTTP bad.cfg to $ip_a: bad.cfg.tmpl:2:8: undefined variable kernel_args" 5 ||
+    { tail -5 "$NB_LOG"; fail "HTTP: no log line with the template position"; }
+[ "$(hget "$ip_a" nothing.cfg "$D/none-http")" = 404 ] || fail "HTTP: a missing file without template"
+echo "result: HTTP: the same renderings per client, 500 and bad.cfg.tmpl:2:8 for the undefined variable"
 
 out=$(fetch "$ip_a" bad.cfg "$D/bad.cfg")
 echo "$out" | grep -q "template error" || fail "no TFTP ERROR for an undefined variable: $out"
