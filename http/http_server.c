@@ -453,6 +453,7 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
     l->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,     /* e.g. HTTP/1.1 without Host: 400 */
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->max_connections_per_client,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->idle_timeout,

@@ -7,7 +7,7 @@
 #    file (200); If-Range stale -> 200
 #  - conditional GET: If-None-Match and If-Modified-Since -> 304
 #  - refusals: 404, 403 for ../ and for a symlink out of the root and for
-#    a folder, 405 for POST (with Allow)
+#    a folder, 405 for POST (with Allow), 400 for garbage and a missing Host
 #  - limits: max-connections, max-connections-per-client, idle-timeout (a
 #    silent client, and one silent half way through its headers, are cut
 #    off), max-header-size (431)
@@ -105,7 +105,18 @@ echo "result: conditional GET (304)"
 c -D "$LAB_TMP/h" -o /dev/null -X POST -d x=1 "$U/big.bin"
 grep -q '^HTTP/1.1 405' "$LAB_TMP/h" || fail "POST: not 405"
 grep -qi '^allow: GET, HEAD' "$LAB_TMP/h" || fail "405 without Allow"
-echo "result: 404, 403 (../, symlink out, folder), 405"
+bad() { inns timeout 5 /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection(("192.0.2.1", 8080))
+s.sendall(sys.argv[1].encode().decode("unicode_escape").encode("latin-1"))
+s.settimeout(4)
+print(s.recv(200).split(b"\r\n")[0].decode() or "closed")' "$1"; }
+# A line that is not a request is not answered (MHD closes it).
+bad 'GARBAGE\r\n\r\n' | grep -qE ' 400 |^closed' || fail "a request line that is not HTTP: answered"
+bad 'GET /sub/a.txt\r\n\r\n' | grep -q ' 400 ' || fail "HTTP/0.9 request: not 400"
+bad 'GET /sub/a.txt HTTP/1.1\r\n\r\n' | grep -q ' 400 ' || fail "HTTP/1.1 without Host: not 400"
+bad 'GET /sub/a.txt HTTP/1.0\r\n\r\n' | grep -q ' 200 ' || fail "HTTP/1.0 without Host: not 200"
+echo "result: 404, 403 (../, symlink out, folder), 405, 400 (no version, no Host)"
 
 # ---- limits ----
 ok=$(head -c 1200 /dev/zero | tr '\0' a)
