@@ -18,9 +18,6 @@
 #include "netbootd.h"
 #include "privdrop.h"
 
-#ifndef NETBOOTD_VERSION
-#define NETBOOTD_VERSION "0.1"
-#endif
 
 static void usage(FILE *out)
 {

@@ -8,6 +8,11 @@
 
 #include "config.h"
 
+/* The Makefile passes the git description; other builds (fuzzers) get this. */
+#ifndef NETBOOTD_VERSION
+#define NETBOOTD_VERSION "0.1"
+#endif
+
 /* Run until SIGINT/SIGTERM. Takes ownership of cfg. `profile` and `sets`
  * are kept to reload on SIGHUP. Returns 0 on a clean stop, -errno if the
  * daemon could not start. */
