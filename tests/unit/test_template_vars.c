@@ -3,12 +3,17 @@
  * what --check says of a template (check_template_text). */
 #include "test_util.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_templates.h"
 #include "client_vars.h"
+#include "tftp_send.h"
+#include "tftp_session.h"
 #include "tftp_tmpl.h"
 
 static const char *const profile =
@@ -180,6 +185,61 @@ static void served_from_the_root(void **state)
     assert_int_equal(rmdir(root), 0);
 }
 
+/* A rendered file leaves from memory (no descriptor): windowed runs and
+ * lock-step blocks carry its bytes; a session asking past its end is a
+ * read error, not a read past the buffer. */
+static void sent_from_memory(void **state)
+{
+    (void)state;
+    enum { BLK = 512, SIZE = 20 * BLK + 77 };
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t alen = sizeof addr;
+    int rx = socket(AF_INET, SOCK_DGRAM, 0), txs = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(rx >= 0 && txs >= 0);
+    int rcvbuf = 1 << 20;
+    setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    assert_int_equal(bind(rx, (struct sockaddr *)&addr, sizeof addr), 0);
+    assert_int_equal(getsockname(rx, (struct sockaddr *)&addr, &alen), 0);
+    static struct tftp_send_buf shared;
+    for (uint16_t window = 1; window <= 8; window += 7) {
+        char *mem = malloc(SIZE);
+        assert_non_null(mem);
+        for (size_t i = 0; i < SIZE; i++)
+            mem[i] = (char)('a' + i % 26);
+        struct tftp_sender tx = { .sock = txs, .peer = addr, .file_fd = -1, .mem = mem,
+                                  .mem_len = SIZE, .shared = &shared };
+        tftp_sender_setup_gso(&tx, BLK, window);
+        struct tftp_session s;
+        struct tftp_send w;
+        tftp_session_start(&s, SIZE, BLK, window, 1000, false, 5, false, 0, &w);
+        uint32_t got = 0;
+        while (s.state == TFTP_SESSION_DATA) {
+            const char *why = NULL;
+            assert_int_equal(tftp_send_blocks(&tx, &s, w.first, w.last, &why),
+                             (long)(w.last - w.first + 1));
+            for (uint32_t b = w.first; b <= w.last; b++) {
+                uint8_t dgram[4 + BLK + 1];
+                ssize_t n = recv(rx, dgram, sizeof dgram, MSG_DONTWAIT);
+                assert_int_equal(n, 4 + (ssize_t)tftp_block_length(&s, b));
+                assert_memory_equal(dgram + 4, mem + tftp_block_offset(&s, b), (size_t)n - 4);
+                got += (uint32_t)n - 4;
+            }
+            tftp_session_on_ack(&s, (uint16_t)w.last, 1, &w);
+        }
+        assert_int_equal(got, SIZE);
+        /* A session that believes the data is longer: refused at its end. */
+        tftp_session_start(&s, SIZE + 2 * BLK, BLK, 1, 1000, false, 5, false, 0, &w);
+        const char *why = NULL;
+        assert_int_equal(tftp_send_blocks(&tx, &s, 22, 22, &why), -1);
+        assert_non_null(why);
+        tx.shared = NULL;
+        tftp_sender_free(&tx);      /* frees mem */
+        assert_null(tx.mem);
+    }
+    close(txs);
+    close(rx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +248,7 @@ int main(void)
         cmocka_unit_test(from_lease_or_mac),
         cmocka_unit_test(check_text),
         cmocka_unit_test(served_from_the_root),
+        cmocka_unit_test(sent_from_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
