@@ -454,6 +454,9 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,     /* e.g. HTTP/1.1 without Host: 400 */
+        /* SIGPIPE is ignored by the daemon (netbootd_run): without this MHD
+         * reads files with pread and sends copies, never with sendfile. */
+        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->max_connections_per_client,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->idle_timeout,

@@ -31,7 +31,9 @@ struct http_transfer_report {
 typedef void (*http_report_cb)(const struct http_transfer_report *r, void *ctx);
 
 /* Bind every cfg->http.listen address and open the root. Called as root,
- * before privileges are dropped (ports below 1024). */
+ * before privileges are dropped (ports below 1024). SIGPIPE must be
+ * ignored in the process (files are sent with sendfile, which cannot be
+ * told MSG_NOSIGNAL). */
 int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb cb, void *ctx,
                       struct http_server **out);
 /* Serve templates: a GET or HEAD of NAME where NAME is missing and
