@@ -136,6 +136,25 @@ static void print_boot_classes(const struct config *cfg, FILE *out)
     }
 }
 
+/* "http: 192.0.2.1:80, root ..." or "http: off" (no http: key). */
+static void print_http(const struct config *cfg, FILE *out)
+{
+    const struct config_http *h = &cfg->http;
+    if (!h->enabled) {
+        fprintf(out, "http: off (no http: key)\n");
+        return;
+    }
+    fprintf(out, "http: ");
+    for (size_t i = 0; i < h->n_listen; i++) {
+        char a[16];
+        fprintf(out, "%s%s:%u", i ? ", " : "", log_ipv4(h->listen[i].ip, a, sizeof a),
+                h->listen[i].port);
+    }
+    fprintf(out, "; root %s, connections <= %u (%u per client), idle-timeout %u s, "
+            "headers <= %u bytes\n", h->root ? h->root : "-", h->max_connections,
+            h->max_connections_per_client, h->idle_timeout, h->max_header_size);
+}
+
 void config_print_summary(const struct config *cfg, FILE *out)
 {
     fprintf(out, "profile %s: OK\n", cfg->path);
@@ -155,6 +174,7 @@ void config_print_summary(const struct config *cfg, FILE *out)
                 cfg->tftp.busy_poll_us);
     else
         fprintf(out, "tftp: disabled\n");
+    print_http(cfg, out);
     fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,
             cfg->leases.on_event ? cfg->leases.on_event : "-",
             cfg->leases.event_log ? cfg->leases.event_log : "-");

@@ -30,7 +30,12 @@ printf '#!/bin/sh\necho "$NETBOOTD_EVENT $NETBOOTD_IP $NETBOOTD_MAC $NETBOOTD_FI
 chmod +x "$LAB_TMP/hook.sh"
 U=http://192.0.2.1:8080
 
-# ---- off by default ----
+# ---- off by default; --check says so, and what it would serve ----
+"$(netbootd_bin)" --check --profile tests/fixtures/profiles/lab.yaml --set tftp.root="$LAB_TMP/tftproot" \
+    | grep -qx 'http: off (no http: key)' || fail "--check: no 'http: off'"
+"$(netbootd_bin)" --check --profile tests/fixtures/profiles/lab.yaml --set tftp.root="$LAB_TMP/tftproot" \
+    --set 'http={listen: [192.0.2.1:80]}' | grep -q "^http: 192.0.2.1:80; root $LAB_TMP/tftproot," ||
+    fail "--check: no http: line"
 start_netbootd
 ip netns exec "$LAB_SRV" ss -Hltn | grep -q ':80 \|:8080 ' && fail "HTTP listens without http: in the profile"
 stop_netbootd
