@@ -224,6 +224,10 @@ int config_boot_index(const struct config *cfg, const char *name);
 /* Is any subnet a proxyDHCP one (mode: proxy)? */
 bool config_has_proxy(const struct config *cfg);
 
+/* Do two http: sections differ in what only a restart applies (on/off,
+ * listeners, limits)? The root is applied by a reload. */
+bool config_http_restart_needed(const struct config_http *a, const struct config_http *b);
+
 /* Does class `a` match every client class `b` matches (so that `b`, after
  * `a`, can never match)? Does `b` match every client (no criteria)? */
 bool config_class_covers(const struct config_boot_class *a, const struct config_boot_class *b);

@@ -105,3 +105,16 @@ void cfg_finish_http(struct cfg_ctx *c, const struct ynode *root, struct config 
         }
     }
 }
+
+bool config_http_restart_needed(const struct config_http *a, const struct config_http *b)
+{
+    if (a->enabled != b->enabled || a->n_listen != b->n_listen ||
+        a->max_connections != b->max_connections ||
+        a->max_connections_per_client != b->max_connections_per_client ||
+        a->idle_timeout != b->idle_timeout || a->max_header_size != b->max_header_size)
+        return true;
+    for (size_t i = 0; i < a->n_listen; i++)
+        if (a->listen[i].ip != b->listen[i].ip || a->listen[i].port != b->listen[i].port)
+            return true;
+    return false;
+}

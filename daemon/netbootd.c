@@ -295,8 +295,8 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
         log_warn("SIGHUP: enabling or disabling TFTP takes effect at the next restart");
     if (nb->http && fresh->http.enabled)
         http_server_reload(nb->http, fresh);
-    if (!nb->http != !fresh->http.enabled)
-        log_warn("SIGHUP: http: takes effect at the next restart (listeners and limits too)");
+    if (config_http_restart_needed(&nb->cfg->http, &fresh->http))
+        log_warn("SIGHUP: http: on/off, listen and limits take effect at the next restart");
     if ((fresh->user || nb->cfg->user) &&
         (!fresh->user || !nb->cfg->user || strcmp(fresh->user, nb->cfg->user) != 0))
         log_warn("SIGHUP: user takes effect at the next restart");

@@ -15,6 +15,7 @@
 #  - without http: in the profile nothing listens on port 80; with it,
 #    port 80 is bound before the drop to the service user
 #  - a client with a lease: its HTTP fetch shows in netbootd --leases
+#  - SIGHUP: a new http.root is served at once; a new listen is warned of
 . "$(dirname "$0")/../lib/prologue.sh" hs
 command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
@@ -66,7 +67,7 @@ echo "measured: read-side system calls for a 1 MB GET: $((r1 - r0))"
 [ $((r1 - r0)) -lt 64 ] || fail "1 MB took $((r1 - r0)) read calls: not sent with sendfile"
 
 # ---- keep-alive: two URLs, one connection ----
-c -v -o /dev/null -o /dev/null "$U/sub/a.txt" "$U/big.bin" 2> "$LAB_TMP/ka" || fail "keep-alive GETs"
+c -v -o /dev/null -o /dev/null "$U/sub/a.txt" "$U/big.bin" 2> "$LAB_TMP/ka" || { tail -5 "$LAB_TMP/ka"; fail "keep-alive GETs"; }
 grep -q 'Re-using existing connection' "$LAB_TMP/ka" || { cat "$LAB_TMP/ka"; fail "connection not re-used"; }
 echo "result: keep-alive"
 
@@ -232,4 +233,22 @@ stop_netbootd
 grep -qE "^$ip +$CLI_MAC .* efi-x64 +uefi64 +bound .* fetched big.bin" "$LAB_TMP/table" ||
     { cat "$LAB_TMP/table"; fail "HTTP fetch not in --leases"; }
 echo "result: --leases: $(grep -oE 'fetched big.bin.*' "$LAB_TMP/table")"
+
+# ---- SIGHUP: a new root is served at once; a new listener needs a restart ----
+mkdir -p "$LAB_TMP/rootb"
+echo from-b > "$LAB_TMP/rootb/only-b.txt"
+PROFILE="$LAB_TMP/profile.yaml"
+{ cat tests/fixtures/profiles/lab.yaml; echo "http: { listen: [192.0.2.1:8080], root: $NB_ROOT }"; } > "$PROFILE"
+chown -R root: "$LAB_TMP/leases"
+NB_USER=root NB_PROFILE="$PROFILE" start_netbootd
+wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:8080 '" || { cat "$NB_LOG"; fail "HTTP not listening"; }
+[ "$(code "$U/only-b.txt")" = 404 ] || fail "only-b.txt served before the reload"
+sed -i "s|root: $NB_ROOT }|root: $LAB_TMP/rootb }|; s|192.0.2.1:8080|192.0.2.1:8081|" "$PROFILE"
+kill -HUP "$NB_PID"
+wait_log "$NB_LOG" "SIGHUP: reloaded" 10 || { cat "$NB_LOG"; fail "reload not logged"; }
+[ "$(c "$U/only-b.txt")" = from-b ] || fail "the new root not served after SIGHUP"
+grep -q "SIGHUP: http: on/off, listen and limits take effect at the next restart" "$NB_LOG" ||
+    fail "no warning for a listener changed by SIGHUP"
+stop_netbootd
+echo "result: SIGHUP: new root served, listener change warned"
 echo "PASS"

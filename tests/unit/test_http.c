@@ -188,6 +188,21 @@ static void test_profile(void **state)
     assert_string_equal(cfg->http.root, "/tmp/www");
     assert_int_equal(cfg->http.max_connections_per_client, 3);
     config_free(cfg);
+    /* What a reload cannot apply: listeners and limits; the root it can. */
+    struct config *a = load(P "http: { listen: [192.0.2.1:80], root: /tmp }\n", NULL, 0);
+    struct config *b = load(P "http: { listen: [192.0.2.1:80], root: /var }\n", NULL, 0);
+    assert_false(config_http_restart_needed(&a->http, &b->http));
+    config_free(b);
+    b = load(P "http: { listen: [192.0.2.1:8080] }\n", NULL, 0);
+    assert_true(config_http_restart_needed(&a->http, &b->http));
+    config_free(b);
+    b = load(P "http: { listen: [192.0.2.1:80], idle-timeout: 5 }\n", NULL, 0);
+    assert_true(config_http_restart_needed(&a->http, &b->http));
+    config_free(b);
+    b = load(P, NULL, 0);
+    assert_true(config_http_restart_needed(&a->http, &b->http));
+    config_free(b);
+    config_free(a);
     assert_null(load(P "http: { listen: [192.0.2.1] }\n", NULL, -22));
     assert_null(load(P "http: { listen: [192.0.2.1:0] }\n", NULL, -22));
     assert_null(load(P "http: false\n", NULL, -22));
