@@ -42,7 +42,7 @@ ip netns exec "$LAB_SRV" ss -Hltn | grep -q ':80 \|:8080 ' && fail "HTTP listens
 stop_netbootd
 echo "result: no http: key, no HTTP listener"
 
-start_netbootd --set 'http={listen: [192.0.2.1:8080], max-connections-per-client: 4, idle-timeout: 2, max-header-size: 2048}' \
+start_netbootd --set 'http={listen: [192.0.2.1:8080], idle-timeout: 2, max-header-size: 2048}' \
     --set leases.on-event="$LAB_TMP/hook.sh"
 wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:8080 '" || { cat "$NB_LOG"; fail "HTTP not listening"; }
 c() { inns curl -sS --max-time 10 "$@"; }
