@@ -74,7 +74,8 @@ static void proxied_save(struct netbootd *nb)
 static const char *status_line(const struct netbootd *nb, char *buf, size_t size)
 {
     size_t ifs = nb->cfg->n_interfaces, leases = lease_pool_count(nb->pool);
-    unsigned xfers = nb->tftp ? tftp_server_transfers(nb->tftp) : 0;
+    unsigned xfers = (nb->tftp ? tftp_server_transfers(nb->tftp) : 0) +
+                     http_server_requests(nb->http);     /* TFTP and HTTP alike */
     snprintf(buf, size, "serving %zu interface%s, %zu lease%s, %u transfer%s", ifs,
              ifs == 1 ? "" : "s", leases, leases == 1 ? "" : "s", xfers, xfers == 1 ? "" : "s");
     return buf;

@@ -43,6 +43,7 @@ struct http_server {
     struct http_listener *l;
     size_t n;
     unsigned handles_open;
+    unsigned requests;          /* begun and not yet completed */
     struct log_ratelimit rl_req, rl_fail, rl_mhd;
 };
 
@@ -377,6 +378,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!(r = calloc(1, sizeof *r)))
             return MHD_NO;
         *req_cls = r;
+        l->srv->requests++;
         r->started_ns = uv_hrtime();
         client_of(c, r);
         return MHD_YES;
@@ -401,6 +403,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!r)
         return;
     *req_cls = NULL;
+    l->srv->requests--;
     bool sent = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
     bool ok = sent && (r->status == MHD_HTTP_OK || r->status == MHD_HTTP_PARTIAL_CONTENT);
     if (r->report && l->srv->report) {
@@ -524,6 +527,11 @@ int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb 
         srv->n++;
     }
     return 0;
+}
+
+unsigned http_server_requests(const struct http_server *s)
+{
+    return s ? s->requests : 0;
 }
 
 int http_server_reload(struct http_server *s, const struct config *cfg)

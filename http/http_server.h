@@ -43,6 +43,8 @@ int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb 
 void http_server_set_vars(struct http_server *s, tftp_vars_cb cb, void *ctx);
 /* SIGHUP: a new root for new requests (listeners and limits stay). */
 int http_server_reload(struct http_server *s, const struct config *cfg);
+/* Requests being answered now (for the service manager's status line). */
+unsigned http_server_requests(const struct http_server *s);
 /* Close listeners and connections; frees once the handles are closed. */
 void http_server_stop(struct http_server *s);
 

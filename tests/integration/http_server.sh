@@ -240,8 +240,18 @@ echo from-b > "$LAB_TMP/rootb/only-b.txt"
 PROFILE="$LAB_TMP/profile.yaml"
 { cat tests/fixtures/profiles/lab.yaml; echo "http: { listen: [192.0.2.1:8080], root: $NB_ROOT }"; } > "$PROFILE"
 chown -R root: "$LAB_TMP/leases"
-NB_USER=root NB_PROFILE="$PROFILE" start_netbootd
+# The service manager's status line counts HTTP requests in flight too.
+NOTIFY_OUT="$LAB_TMP/notify"
+lab_bg "$LAB_CLI" "$NOTIFY_OUT.log" /usr/bin/python3 tests/tools/notify_listen.py \
+    "$LAB_TMP/notify.sock" "$NOTIFY_OUT" --seconds 30 > /dev/null
+wait_log "$NOTIFY_OUT" "listening" 5 || fail "notify listener did not start"
+NOTIFY_SOCKET="$LAB_TMP/notify.sock" NB_USER=root NB_PROFILE="$PROFILE" start_netbootd
 wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:8080 '" || { cat "$NB_LOG"; fail "HTTP not listening"; }
+truncate -s 64M "$NB_ROOT/huge.bin"      # more than the socket buffers hold
+c -o /dev/null --limit-rate 1M --max-time 4 "$U/huge.bin"
+grep -qE "STATUS=serving 1 interface, [0-9]+ leases?, 1 transfer" "$NOTIFY_OUT" ||
+    { cat "$NOTIFY_OUT"; fail "a slow HTTP GET not in the status line"; }
+echo "result: status line: $(grep -oE 'STATUS=serving 1 interface, [0-9]+ leases?, 1 transfer' "$NOTIFY_OUT" | head -1)"
 [ "$(code "$U/only-b.txt")" = 404 ] || fail "only-b.txt served before the reload"
 sed -i "s|root: $NB_ROOT }|root: $LAB_TMP/rootb }|; s|192.0.2.1:8080|192.0.2.1:8081|" "$PROFILE"
 kill -HUP "$NB_PID"
