@@ -163,8 +163,13 @@ echo "measured: client silent after half its headers cut off after $ms ms"
 echo "result: limits (431, idle-timeout)"
 
 # ---- events ----
+# A client that goes away half way: http-failed (bytes 0: not all sent).
+truncate -s 64M "$NB_ROOT/huge.bin"
+c -o /dev/null --limit-rate 2M --max-time 1 "$U/huge.bin" 2>/dev/null
 wait_for 5 "grep -q '^http-done 192.0.2.2 $CLI_MAC big.bin 1000000' '$EVENTS'" ||
     { cat "$EVENTS"; fail "no http-done event with the client's MAC"; }
+wait_for 25 "grep -q '^http-failed 192.0.2.2 $CLI_MAC huge.bin 0' '$EVENTS'" ||
+    { cat "$EVENTS"; fail "no http-failed event for a GET cut short"; }
 echo "result: http-done event with MAC $CLI_MAC: $(grep -c '^http-done' "$EVENTS") done, $(grep -c '^http-failed' "$EVENTS") failed"
 stop_netbootd
 
