@@ -51,7 +51,7 @@ NB_PID=$(lab_bg "$LAB_SRV" "$LOG" setpriv --reuid "$(unit_key User)" --regid "$(
     /usr/bin/python3 tests/tools/unit_seccomp.py "$UNIT" -- \
     "$BIN" --profile "$PROFILE" --set interfaces=[srv0] --set tftp.root="$ROOT" \
     --set leases.file="$STATE/leases" --set leases.event-log="$STATE/events.json" \
-    --set leases.on-event="$HOOK" --set control="$RUN/control")
+    --set leases.on-event="$HOOK" --set control="$RUN/control" --set 'http={listen: [192.0.2.1:80]}')
 unset NOTIFY_SOCKET WATCHDOG_USEC
 # setpriv, sh and python exec in turn: the daemon keeps the PID.
 wait_log "$OUT" "msg READY=1" 15 || { cat "$OUT" "$LOG"; fail "no READY=1 inside the sandbox"; }
@@ -68,6 +68,12 @@ inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac 52
 "$BIN" status --control "$RUN/control" > "$LAB_TMP/status.txt" 2>&1 || { cat "$LAB_TMP/status.txt" "$LOG"; fail "status failed"; }
 grep -q "52:54:00:aa:dd:02" "$LAB_TMP/status.txt" || { cat "$LAB_TMP/status.txt"; fail "status: no lease"; }
 echo "result: netbootd status over $RUN/control (660 netbootd): the lease is there"
+
+# HTTP on port 80 (CAP_NET_BIND_SERVICE), files sent with sendfile, in the filter.
+ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
+inns curl -sS --max-time 10 -o "$LAB_TMP/got" http://192.0.2.1/bios/pxelinux.0 || { cat "$LOG"; fail "HTTP GET in the sandbox"; }
+cmp -s "$LAB_TMP/got" "$ROOT/bios/pxelinux.0" || fail "HTTP GET in the sandbox: wrong body"
+echo "result: HTTP GET on port 80 inside the unit's seccomp filter and capabilities"
 
 kill -HUP "$NB_PID"
 wait_log "$LOG" "SIGHUP: reloaded" 10 || { cat "$LOG"; fail "no reload"; }
