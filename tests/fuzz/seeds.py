@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """seeds.py OUTDIR - write the fuzz seed corpora (generated, so nothing
-binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config, OUTDIR/lease, OUTDIR/tmpl."""
+binary is committed): OUTDIR/dhcp, OUTDIR/tftp, OUTDIR/config, OUTDIR/lease, OUTDIR/tmpl, OUTDIR/http."""
 import os, shutil, struct, sys, glob, zlib
 
 def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=b"\0" * 4, flags=0):
@@ -11,7 +11,7 @@ def dhcp(t, mac=b"\x52\x54\x00\x12\x34\x56", opts=b"", ciaddr=b"\0" * 4, giaddr=
 
 out = sys.argv[1]
 top = os.path.dirname(os.path.abspath(__file__)) + "/../.."
-for d in ("dhcp", "tftp", "config", "lease", "tmpl"):
+for d in ("dhcp", "tftp", "config", "lease", "tmpl", "http"):
     os.makedirs(os.path.join(out, d), exist_ok=True)
 prl = bytes([55, 17, 1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17])
 seeds = {
@@ -72,3 +72,15 @@ templates = {
 for name, text in templates.items():
     open(os.path.join(out, "tmpl", name), "wb").write(text.encode())
 
+
+# HTTP header values (http_req.c): ranges, ETag lists, dates.
+http_values = {
+    "range": "bytes=0-99", "suffix": "bytes=-10", "open": "bytes=990-",
+    "multi": "bytes=0-1, 5-6,-2", "overlap": "bytes=0-10,5-6", "bad": "bytes=5-1,x",
+    "many": "bytes=" + ",".join("%d-%d" % (i * 2, i * 2) for i in range(20)),
+    "huge": "bytes=99999999999999999999-", "etags": 'W/"a", "3e8-6ab13b80.5", *',
+    "imf": "Sun, 06 Nov 1994 08:49:37 GMT", "rfc850": "Sunday, 06-Nov-94 08:49:37 GMT",
+    "asctime": "Sun Nov  6 08:49:37 1994",
+}
+for name, text in http_values.items():
+    open(os.path.join(out, "http", name), "wb").write(text.encode())
