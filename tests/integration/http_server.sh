@@ -9,8 +9,8 @@
 #  - refusals: 404, 403 for ../ and for a symlink out of the root and for
 #    a folder, 405 for POST (with Allow), 400 for garbage and a missing Host
 #  - limits: max-connections, max-connections-per-client, idle-timeout (a
-#    silent client, and one silent half way through its headers, are cut
-#    off), max-header-size (431)
+#    silent client, one silent half way through its headers, and one that
+#    reads nothing are cut off), max-header-size (431)
 #  - http-done / http-failed events with the client's MAC (neighbour table),
 #  - without http: in the profile nothing listens on port 80; with it,
 #    port 80 is bound before the drop to the service user
@@ -165,6 +165,30 @@ echo "result: limits (431, idle-timeout)"
 # ---- events ----
 # A client that goes away half way: http-failed (bytes 0: not all sent).
 truncate -s 64M "$NB_ROOT/huge.bin"
+# A client that asks and then reads nothing (slow read): once the socket
+# buffers are full nothing moves, and after idle-timeout it is cut off.
+inns timeout 20 /usr/bin/python3 -c '
+import socket, time
+s = socket.create_connection(("192.0.2.1", 8080))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+s.sendall(b"GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(5)
+s.settimeout(5)
+got, how = 0, "end"
+try:
+    while True:
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        got += len(d)
+except socket.timeout:
+    how = "timeout"
+except ConnectionResetError:
+    pass
+print("got", got, how)' > "$LAB_TMP/slowread" 2>&1
+got=$(sed -n 's/^got \([0-9]*\) end$/\1/p' "$LAB_TMP/slowread")
+[ -n "$got" ] && [ "$got" -lt $((64 << 20)) ] || fail "a client that reads nothing was not cut off: $(cat "$LAB_TMP/slowread")"
+echo "measured: a client that read nothing for 5 s got $got of 67108864 bytes, then the end (idle-timeout 2 s)"
 c -o /dev/null --limit-rate 2M --max-time 1 "$U/huge.bin" 2>/dev/null
 wait_for 5 "grep -q '^http-done 192.0.2.2 $CLI_MAC big.bin 1000000' '$EVENTS'" ||
     { cat "$EVENTS"; fail "no http-done event with the client's MAC"; }
