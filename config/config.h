@@ -141,6 +141,12 @@ struct config_http {
     unsigned max_header_size;   /* bytes of request line and headers; default 16384 */
 };
 
+/* Metrics (daemon/metrics_http.c); off unless the profile has `metrics:`. */
+struct config_metrics {
+    bool enabled;               /* the profile has metrics: with a listen address */
+    struct config_http_listen listen;       /* no default: never a served interface unasked */
+};
+
 struct config_leases {
     char *file;                 /* default /var/lib/netbootd/leases */
     char *on_event;             /* hook command, or NULL */
@@ -167,6 +173,7 @@ struct config {
     uint32_t *relays;           size_t n_relays;
     struct config_tftp tftp;
     struct config_http http;
+    struct config_metrics metrics;
     struct config_leases leases;
     char *user;                 /* drop privileges to this user; default "netbootd" */
     struct config_pos user_pos;

@@ -45,6 +45,8 @@ bool cfg_string_list(struct cfg_ctx *c, const struct ynode *n, const char *path,
 
 /* The http: section (config_http.c): read it, then fill its defaults. */
 void cfg_load_http(struct cfg_ctx *c, const struct ynode *n, struct config *cfg);
+/* The metrics: section (config_http.c). */
+void cfg_load_metrics(struct cfg_ctx *c, const struct ynode *n, struct config *cfg);
 void cfg_finish_http(struct cfg_ctx *c, const struct ynode *root, struct config *cfg);
 
 /* The keys each mapping accepts (NULL-terminated), one table per mapping,
@@ -53,6 +55,7 @@ extern const char *const cfg_keys_root[];       /* config_load.c */
 extern const char *const cfg_keys_tftp[];
 extern const char *const cfg_keys_leases[];
 extern const char *const cfg_keys_http[];      /* config_http.c */
+extern const char *const cfg_keys_metrics[];   /* config_http.c */
 extern const char *const cfg_keys_subnet[];     /* config_subnets.c */
 extern const char *const cfg_keys_range[];
 extern const char *const cfg_keys_host[];

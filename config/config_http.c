@@ -118,3 +118,32 @@ bool config_http_restart_needed(const struct config_http *a, const struct config
             return true;
     return false;
 }
+
+const char *const cfg_keys_metrics[] = { "listen", NULL };
+
+/* metrics: { listen: ADDR:PORT }. The address has no default: counters
+ * are served only where the profile says, never on a served interface by
+ * surprise. */
+void cfg_load_metrics(struct cfg_ctx *c, const struct ynode *n, struct config *cfg)
+{
+    struct config_metrics *m = &cfg->metrics;
+    const struct ynode *x;
+    char *s = NULL;
+    if (n->kind != YNODE_MAP) {
+        cfg_error(c, n, "metrics", "expected a mapping (metrics: { listen: 127.0.0.1:9100 })");
+        return;
+    }
+    if (!cfg_check_keys(c, n, "metrics", cfg_keys_metrics))
+        return;
+    if (!(x = ytree_get(n, "listen"))) {
+        cfg_error(c, n, "metrics.listen", "an ADDR:PORT to serve /metrics on is needed");
+        return;
+    }
+    if (!cfg_string(c, x, "metrics.listen", &s) || !s)
+        return;
+    if (parse_listen(s, &m->listen))
+        m->enabled = true;
+    else
+        cfg_error(c, x, "metrics.listen", "'%s' is not ADDR:PORT (e.g. 127.0.0.1:9100)", s);
+    free(s);
+}

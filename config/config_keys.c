@@ -23,6 +23,7 @@ static const struct {
     { "tftp.", cfg_keys_tftp },
     { "leases.", cfg_keys_leases },
     { "http.", cfg_keys_http },
+    { "metrics.", cfg_keys_metrics },
 };
 
 void config_known_keys_free(char **keys)

@@ -170,7 +170,8 @@ static void set_defaults(struct config *cfg)
     } while (0)
 
 const char *const cfg_keys_root[] = { "interfaces", "subnets", "hosts", "boot", "options",
-    "tftp", "leases", "user", "answer-router-solicitations", "relays", "control", "http", NULL };
+    "tftp", "leases", "user", "answer-router-solicitations", "relays", "control", "http",
+    "metrics", NULL };
 
 static void load_root(struct cfg_ctx *c, const struct ynode *root)
 {
@@ -207,6 +208,8 @@ static void load_root(struct cfg_ctx *c, const struct ynode *root)
     if ((x = ytree_get(root, "http")))
         cfg_load_http(c, x, cfg);
     cfg_finish_http(c, root, cfg);
+    if ((x = ytree_get(root, "metrics")))
+        cfg_load_metrics(c, x, cfg);
     if ((x = ytree_get(root, "user"))) {
         cfg->user_pos = (struct config_pos){ x->line, x->column };
         cfg_string(c, x, "user", &cfg->user);

@@ -21,6 +21,7 @@
 
 #include "addr.h"
 #include "log.h"
+#include "metrics_scrape.h"
 #include "privdrop.h"
 #include "lease_record.h"
 #include "proxy_seen_file.h"
@@ -172,6 +173,10 @@ static int start_sockets(struct netbootd *nb, struct config *cfg)
         (err = http_server_start(nb->loop, cfg, netbootd_http_report, nb, &nb->http)) < 0)
         return err;
     http_server_set_vars(nb->http, netbootd_client_vars, nb);
+    if (cfg->metrics.enabled &&
+        (err = metrics_http_start(nb->loop, &cfg->metrics, netbootd_metrics_render, nb,
+                                  &nb->metrics)) < 0)
+        return err;
     err = ra_io_start(nb->loop, cfg, &nb->ra);
     if (err < 0)
         log_error("IPv6 router solicitations: %s", strerror(-err));
@@ -298,6 +303,10 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
         http_server_reload(nb->http, fresh);
     if (config_http_restart_needed(&nb->cfg->http, &fresh->http))
         log_warn("SIGHUP: http: on/off, listen and limits take effect at the next restart");
+    if (nb->cfg->metrics.enabled != fresh->metrics.enabled ||
+        nb->cfg->metrics.listen.ip != fresh->metrics.listen.ip ||
+        nb->cfg->metrics.listen.port != fresh->metrics.listen.port)
+        log_warn("SIGHUP: metrics: on/off and listen take effect at the next restart");
     if ((fresh->user || nb->cfg->user) &&
         (!fresh->user || !nb->cfg->user || strcmp(fresh->user, nb->cfg->user) != 0))
         log_warn("SIGHUP: user takes effect at the next restart");
@@ -327,6 +336,8 @@ static void netbootd_stop(struct netbootd *nb)
     nb->tftp = NULL;
     http_server_stop(nb->http);
     nb->http = NULL;
+    metrics_http_stop(nb->metrics);
+    nb->metrics = NULL;
     ctl_sock_stop(nb->ctl);
     nb->ctl = NULL;
     ra_io_stop(nb->ra);

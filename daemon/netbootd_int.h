@@ -17,6 +17,7 @@
 #include "lease_pool.h"
 #include "lease_store.h"
 #include "log_ring.h"
+#include "metrics_http.h"
 #include "missing_boot.h"
 #include "notify.h"
 #include "proxy_seen.h"
@@ -36,6 +37,7 @@ struct netbootd {
     struct dhcp_io *dhcp;
     struct tftp_server *tftp;
     struct http_server *http;   /* NULL unless the profile has http: */
+    struct metrics_http *metrics;   /* NULL unless the profile has metrics: */
     struct ra_io *ra;           /* NULL unless answer-router-solicitations */
     struct proxy_seen *proxied; /* clients a proxy subnet answered: no lease, progress by MAC */
     int proxied_fd;             /* LEASES.proxy, where they are saved; -1 without a proxy subnet */

@@ -6,6 +6,7 @@
 
 #include "client_vars.h"
 #include "lease_record.h"
+#include "metrics.h"
 #include "neigh.h"
 #include "netbootd_int.h"
 
@@ -60,6 +61,8 @@ void netbootd_tftp_report(const struct tftp_transfer_report *r, void *ctx)
 /* The same for HTTP: a 404 is a probe unless it is the client's boot file. */
 void netbootd_http_report(const struct http_transfer_report *h, void *ctx)
 {
+    *(h->ok ? &metrics.http_done : &metrics.http_failed) += 1;
+    metrics.http_bytes += h->bytes;
     const struct tftp_transfer_report r = { .client_ip = h->client_ip,
                                             .client_port = h->client_port, .file = h->file,
                                             .bytes = h->bytes, .seconds = h->seconds,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "metrics.h"
 #include "tftp_netascii.h"
 #include "tftp_server.h"
 
@@ -66,6 +67,10 @@ void tftp_xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quie
     if (!ok && !x->s.answered)
         quiet = true;
     double secs = (double)(uv_now(srv->loop) - x->start_ms) / 1000.0;
+    uint64_t sent = ok ? x->s.size : (uint64_t)x->s.acked * x->s.blksize;
+    *(ok ? &metrics.tftp_done : &metrics.tftp_failed) += 1;
+    metrics.tftp_bytes += sent;
+    metrics.tftp_resent += x->s.retransmitted;
     char ip[16];
     log_ipv4(ntohl(x->tx.peer.sin_addr.s_addr), ip, sizeof ip);
     if (ok) {
@@ -86,7 +91,7 @@ void tftp_xfer_finish(struct tftp_xfer *x, bool ok, const char *error, bool quie
     if (srv->report && !quiet) {
         struct tftp_transfer_report r = {
             .client_ip = ntohl(x->tx.peer.sin_addr.s_addr), .client_port = ntohs(x->tx.peer.sin_port),
-            .file = x->file, .bytes = ok ? x->s.size : (uint64_t)x->s.acked * x->s.blksize,
+            .file = x->file, .bytes = sent,
             .seconds = secs, .ok = ok, .error = ok ? NULL : error, .blksize = x->s.blksize,
             .windowsize = x->s.windowsize };
         srv->report(&r, srv->ctx);
@@ -377,6 +382,7 @@ int tftp_xfer_start(struct tftp_listener *l, const struct sockaddr_in *peer,
         srv->xfers->prev = x;
     srv->xfers = x;
     srv->n_xfers++;
+    metrics.tftp_started++;
     tftp_admit_open(&srv->admit, ntohl(peer->sin_addr.s_addr));
     x->pending = true;
     x->start_ms = uv_now(srv->loop);

@@ -17,6 +17,7 @@
 #include "dhcp_sock.h"
 #include "dhcp_wire.h"
 #include "log.h"
+#include "metrics.h"
 #include "netif.h"
 #include "ports.h"
 
@@ -52,12 +53,13 @@ struct held_reply {
     struct dhcp_dest dest;
     uint8_t chaddr[16];
     uint8_t hlen;
+    uint8_t type;               /* the reply's DHCP message type, for metrics */
     char log[320];
     size_t len;
     uint8_t bytes[];
 };
 
-static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest,
+static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest, uint8_t type,
                        const uint8_t *chaddr, uint8_t hlen, const uint8_t *buf, size_t len)
 {
     struct dhcp_io *io = link->io;
@@ -77,6 +79,8 @@ static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest,
     if (err < 0)
         log_limited(&io->rl_send, LOG_WARN, "DHCP send on %s failed: %s", link->nif.name,
                     strerror(-err));
+    else
+        metrics.dhcp_out[type]++;
 }
 
 static void held_reply_cb(void *arg, int status)
@@ -86,7 +90,7 @@ static void held_reply_cb(void *arg, int status)
         log_limited(&h->link->io->rl_send, LOG_ERROR, "reply not sent (lease not on disk: %s): %s",
                     strerror(-status), h->log);
     else if (h->link->open)
-        send_reply(h->link, &h->dest, h->chaddr, h->hlen, h->bytes, h->len);
+        send_reply(h->link, &h->dest, h->type, h->chaddr, h->hlen, h->bytes, h->len);
     free(h);
 }
 
@@ -98,6 +102,15 @@ static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
     struct dhcp_io *io = link->io;
     const char *type = dhcp_msg_type_name(dhcp_msg_type(msg));
     char mac[64], src[16], dst[16];
+    static const enum metrics_drop reason[] = {
+        [DHCP_DROP_QUIET] = METRICS_DROP_IGNORED,
+        [DHCP_DROP_DECLINE_LIMIT] = METRICS_DROP_DECLINE_LIMIT,
+        [DHCP_DROP_UNTRUSTED] = METRICS_DROP_UNTRUSTED,
+        [DHCP_DROP_POLICY] = METRICS_DROP_POLICY,
+        [DHCP_DROP_OTHER_SERVER] = METRICS_DROP_OTHER_SERVER,
+    };
+    if ((size_t)d->drop_kind < sizeof reason / sizeof reason[0])
+        metrics.dhcp_drop[reason[d->drop_kind]]++;
     switch (d->drop_kind) {
     case DHCP_DROP_UNTRUSTED:
         io->n_untrusted++;
@@ -142,10 +155,13 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
 
     int err = dhcp_wire_decode(buf, len, msg, &reason);
     if (err < 0) {
+        metrics.dhcp_drop[METRICS_DROP_MALFORMED]++;
         log_limited(&io->rl_bad, LOG_WARN, "dropped malformed DHCP datagram (%zu bytes) on %s: %s",
                     len, link->nif.name, reason);
         return;
     }
+    int type = dhcp_msg_type(msg);
+    metrics.dhcp_in[type < 0 ? 255 : type]++;      /* 255: option 53 not a known type */
     if (!link->nif.addr || !link->nif.netmask)
         netif_lookup(link->nif.name, &link->nif);   /* the address may have come later */
     struct dhcp_ingress in = { link->nif.ifindex, link->nif.name, link->nif.addr,
@@ -194,7 +210,7 @@ static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
         log_limited(&io->rl_fail, LOG_WARN, "%u option%s left out of the reply: over the "
                     "client's %u-byte limit", dropped, dropped == 1 ? "" : "s", d->reply.max_size);
     if (!d->durable) {
-        send_reply(link, &d->dest, msg->chaddr, msg->hlen, out, out_len);
+        send_reply(link, &d->dest, d->reply.msg_type, msg->chaddr, msg->hlen, out, out_len);
         return;
     }
     struct held_reply *h = malloc(sizeof *h + out_len);
@@ -206,6 +222,7 @@ static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
     h->dest = d->dest;
     memcpy(h->chaddr, msg->chaddr, sizeof h->chaddr);
     h->hlen = msg->hlen;
+    h->type = d->reply.msg_type;
     snprintf(h->log, sizeof h->log, "%s", d->log);
     h->len = out_len;
     memcpy(h->bytes, out, out_len);
@@ -228,6 +245,7 @@ static void poll_cb(uv_poll_t *poll, int status, int events)
         if (n == -EAGAIN)
             return;
         if (n == -EMSGSIZE) {
+            metrics.dhcp_drop[METRICS_DROP_MALFORMED]++;
             log_limited(&io->rl_bad, LOG_WARN, "dropped oversized DHCP datagram on %s",
                         link->nif.name);
             continue;

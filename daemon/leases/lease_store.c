@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 
 struct waiter {
     lease_store_durable_cb cb;
@@ -44,6 +45,7 @@ struct lease_store {
     enum batch_kind kind;
     size_t compaction_records;
     int result;
+    uint64_t commit_ns;         /* how long the worker's commit took */
     /* Waiters for records appended since the current batch was sealed. */
     struct waiter_list pending_waiters;
     bool pending;
@@ -106,10 +108,12 @@ static void mark_broken(struct lease_store *s, int err, const char *what)
 static void work_cb(uv_work_t *req)
 {
     struct lease_store *s = req->data;
+    uint64_t t0 = uv_hrtime();
     if (s->kind == BATCH_COMMIT)
         s->result = lease_journal_commit(s->journal, &s->batch);
     else
         s->result = lease_journal_compact(s->journal, &s->batch, s->compaction_records);
+    s->commit_ns = uv_hrtime() - t0;
 }
 
 static void start_next(struct lease_store *s);
@@ -163,6 +167,8 @@ static void after_work_cb(uv_work_t *req, int status)
     struct lease_store *s = req->data;
     int result = status < 0 ? status : s->result;
     s->in_flight = false;
+    if (s->kind == BATCH_COMMIT && result >= 0)     /* on the loop thread: no race */
+        metrics_observe_sync(&metrics, (double)s->commit_ns / 1e9);
     result = batch_done(s, result);
     journal_buf_free(&s->batch);
     waiters_fire(&s->batch_waiters, result);

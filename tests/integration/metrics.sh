@@ -1,0 +1,90 @@
+#!/bin/bash
+# Prometheus metrics (metrics: { listen }, docs/metrics.md):
+#  - metrics: without listen is refused by --check (no default address)
+#  - /metrics on 127.0.0.1 in the server's namespace only: nothing listens
+#    on the served address's metrics port
+#  - scraped before and after one DORA (dhcp_probe.py), one TFTP transfer
+#    (tftp-hpa) and one HTTP GET: every series that changed moved by exactly
+#    what happened (DISCOVER/REQUEST in, OFFER/ACK out, one lease from free
+#    to active, one transfer each with its bytes), and nothing else did;
+#    the journal commit histogram counted the ACK's commit
+#  - the text passes `promtool check metrics` when promtool is there
+#    (Debian's prometheus package unpacked under build/promtool, or
+#    $PROMTOOL), and always tests/tools/prom_text.py's grammar check
+#  - other paths get 404, POST gets 405
+. "$(dirname "$0")/../lib/prologue.sh" mt
+command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
+command -v tftp >/dev/null || { echo "skip: tftp (tftp-hpa) not installed"; exit 77; }
+ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
+PT=tests/tools/prom_text.py
+
+"$(netbootd_bin)" --check --profile tests/fixtures/profiles/lab.yaml --set tftp.root=/tmp \
+    --set 'metrics={}' > "$LAB_TMP/check" 2>&1 && fail "--check took metrics: without listen"
+grep -q "metrics.listen" "$LAB_TMP/check" || { cat "$LAB_TMP/check"; fail "--check: no metrics.listen error"; }
+echo "result: metrics: {} refused: $(grep -m1 metrics.listen "$LAB_TMP/check")"
+
+start_netbootd --set 'metrics={listen: 127.0.0.1:9100}' --set 'http={listen: [192.0.2.1:8080]}'
+wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '127.0.0.1:9100 '" || { cat "$NB_LOG"; fail "metrics not listening"; }
+ip netns exec "$LAB_SRV" ss -Hltn | grep ':9100 ' | grep -qv '127.0.0.1:9100 ' && fail "metrics listen elsewhere too"
+inns curl -s --max-time 3 -o /dev/null http://192.0.2.1:9100/metrics && fail "metrics reachable on the served address"
+scrape() { ip netns exec "$LAB_SRV" curl -sS --max-time 5 -D "$1.h" -o "$1" http://127.0.0.1:9100/metrics ||
+           fail "scrape failed"; }
+scrape "$LAB_TMP/before"
+grep -qi '^content-type: text/plain; version=0.0.4' "$LAB_TMP/before.h" || { cat "$LAB_TMP/before.h"; fail "content type"; }
+code=$(ip netns exec "$LAB_SRV" curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9100/other)
+[ "$code" = 404 ] || fail "/other: $code, not 404"
+code=$(ip netns exec "$LAB_SRV" curl -s -o /dev/null -w '%{http_code}' -d x http://127.0.0.1:9100/metrics)
+[ "$code" = 405 ] || fail "POST: $code, not 405"
+
+# ---- one DORA, one TFTP transfer, one HTTP GET ----
+MAC=52:54:00:3e:00:01
+offer=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac "$MAC" --type 1 --wait 2)
+yi=$(printf '%s\n' "$offer" | sed -n 's/.* type=2 yiaddr=\([0-9.]*\) .*/\1/p' | head -1)
+[ -n "$yi" ] || fail "no OFFER: $offer"
+ack=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac "$MAC" --type 3 \
+    --requested "$yi" --server-id 192.0.2.1 --wait 2)
+printf '%s\n' "$ack" | grep -q " type=5 yiaddr=$yi " || fail "no ACK: $ack"
+inns timeout 10 tftp 192.0.2.1 -m binary -c get bios/pxelinux.0 "$LAB_TMP/got" || fail "tftp get"
+cmp -s "$LAB_TMP/got" "$NB_ROOT/bios/pxelinux.0" || fail "tftp: wrong bytes"
+inns curl -sS --max-time 10 -o "$LAB_TMP/got2" http://192.0.2.1:8080/efi64/syslinux.efi || fail "http get"
+# The transfers are counted when they end: the client is done before the
+# server has its last ACK, and the HTTP report comes once the body is sent.
+wait_for 5 "grep -q 'TFTP sent bios/pxelinux.0' '$NB_LOG'" || fail "TFTP transfer not logged as done"
+sleep 0.5
+scrape "$LAB_TMP/after"
+
+# ---- format ----
+python3 "$PT" check "$LAB_TMP/after" || fail "prom_text.py: bad exposition text"
+PROMTOOL=${PROMTOOL:-$(command -v promtool || echo build/promtool/x/usr/bin/promtool)}
+if [ -x "$PROMTOOL" ]; then
+    "$PROMTOOL" check metrics < "$LAB_TMP/after" || fail "promtool check metrics"
+    echo "result: promtool check metrics: ok ($("$PROMTOOL" --version 2>&1 | head -1))"
+else
+    echo "note: promtool not available (apt-get download prometheus; dpkg -x it into build/promtool/x," \
+         "or set PROMTOOL): format checked by prom_text.py only"
+fi
+
+# ---- exactly what happened ----
+python3 "$PT" diff "$LAB_TMP/before" "$LAB_TMP/after" > "$LAB_TMP/diff" || fail "diff"
+grep -v '^netbootd_lease_journal_sync_seconds' "$LAB_TMP/diff" > "$LAB_TMP/moved"
+cat > "$LAB_TMP/expect" <<EXP
+netbootd_dhcp_received_total{type="DHCPDISCOVER"} 1
+netbootd_dhcp_received_total{type="DHCPREQUEST"} 1
+netbootd_dhcp_sent_total{type="DHCPACK"} 1
+netbootd_dhcp_sent_total{type="DHCPOFFER"} 1
+netbootd_http_sent_bytes_total{} 200000
+netbootd_http_transfers_done_total{} 1
+netbootd_leases{state="active",subnet="192.0.2.0/24"} 1
+netbootd_leases{state="free",subnet="192.0.2.0/24"} -1
+netbootd_tftp_sent_bytes_total{} 40000
+netbootd_tftp_transfers_done_total{} 1
+netbootd_tftp_transfers_started_total{} 1
+EXP
+diff -u "$LAB_TMP/expect" "$LAB_TMP/moved" || fail "counters did not move by exactly one DORA, one TFTP and one HTTP transfer"
+commits=$(sed -n 's/^netbootd_lease_journal_sync_seconds_count{} //p' "$LAB_TMP/diff")
+[ "${commits:-0}" -ge 1 ] || fail "journal commit histogram did not count the ACK's commit"
+echo "result: after one DORA + TFTP + HTTP GET, $(wc -l < "$LAB_TMP/moved") series moved exactly as expected;" \
+     "journal commits observed: $commits"
+grep '^netbootd_lease_journal_sync_seconds_' "$LAB_TMP/after" | grep -v bucket | tr '\n' ' '; echo
+stop_netbootd
+echo "PASS"
