@@ -60,10 +60,11 @@ http_single_once() {    # SERVER ROUND: one curl fetches big file, HTTP_ROUND[SE
     stop_server
 }
 http_storm_once() {     # SERVER N ROUND: N curls at once, HTTP_ROUND[SERVER|storm|ROUND] = MB/s
-    local server=$1 n=$2 t0 t1 i p fails=0 hwm
+    local server=$1 n=$2 t0 t1 i p fails=0 hwm c0 c1 b0 b1 t_0 t_1 _s
     http_start "$server" || return 0
     rm -f "$LAB_TMP"/http-got.*
     local pids=()
+    read -r c0 _s _s <<< "$(cpu_busy $SRV_CPU)"; read -r b0 t_0 _s <<< "$(cpu_busy $CLI_CPU)"
     t0=$(date +%s%N)
     for i in $(seq 1 "$n"); do
         cli timeout 600 curl -s -o /dev/null -w '%{size_download}' http://192.0.2.1/storm.bin \
@@ -72,11 +73,14 @@ http_storm_once() {     # SERVER N ROUND: N curls at once, HTTP_ROUND[SERVER|sto
     done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
     t1=$(date +%s%N)
+    read -r c1 _s _s <<< "$(cpu_busy $SRV_CPU)"; read -r b1 t_1 _s <<< "$(cpu_busy $CLI_CPU)"
     hwm=$(http_hwm)
     for i in $(seq 1 "$n"); do
         [ "$(cat "$LAB_TMP/http-got.$i" 2>/dev/null)" = "$STORM_SIZE" ] || fails=$((fails + 1))
     done
     HTTP_ROUND[$server|storm|$3]=$(awk -v ns=$((t1 - t0)) -v n="$n" -v b="$STORM_SIZE" 'BEGIN { printf "%.1f", n * b / 1e6 / (ns / 1e9) }')
+    HTTP_CPU[$server]+="$(awk -v c=$((c1 - c0)) -v hz="$hz" -v bb=$((b1 - b0)) -v bt=$((t_1 - t_0)) \
+        'BEGIN { printf "%.1f/%.0f%%", c / hz, bt ? 100 * bb / bt : 0 }') "
     HTTP_FAILS[$server|storm]=$(( ${HTTP_FAILS[$server|storm]:-0} + fails ))
     [ "$hwm" -gt "${HTTP_HWM[$server]:-0}" ] && HTTP_HWM[$server]=$hwm
     stop_server
@@ -85,13 +89,13 @@ http_storm_once() {     # SERVER N ROUND: N curls at once, HTTP_ROUND[SERVER|sto
 http_med() { local r; for r in $(seq 1 "$2"); do echo "${HTTP_ROUND[$1|$3|$r]:-}"; done | sed '/^$/d' | stats 1; }
 http_list() { local r; for r in $(seq 1 "$2"); do echo "${HTTP_ROUND[$1|$3|$r]:-}"; done | sed '/^$/d' | paste -sd/; }
 bench_http() {
-    local servers="netbootd nginx" rounds=$RUNS n=200 big_mb=1024 server round med range key label
+    local servers="netbootd nginx" rounds=$RUNS n=200 big_mb=1024 server round med range key label cpu
     command -v nginx >/dev/null || { echo "bench: nginx missing (scripts/install-deps bench): no HTTP rows"; return 0; }
     [ "$QUICK" = 1 ] && { n=20; big_mb=64; }
     STORM_SIZE=$((STORM_MB << 20))
     [ -f "$ROOT/http-big.bin" ] || head -c $((big_mb << 20)) /dev/urandom > "$ROOT/http-big.bin"
     chmod a+r "$ROOT/http-big.bin"
-    declare -gA HTTP_ROUND=() HTTP_FAILS=() HTTP_HWM=()
+    declare -gA HTTP_ROUND=() HTTP_FAILS=() HTTP_HWM=() HTTP_CPU=()
     for round in $(seq 1 "$rounds"); do
         for server in $(rotated "$round" $servers); do http_single_once "$server" "$round"; done
         for server in $(rotated "$round" $servers); do http_storm_once "$server" "$n" "$round"; done
@@ -102,7 +106,8 @@ bench_http() {
             read -r med range <<< "$(http_med "$server" "$rounds" "$key")"
             HTTP_MED[$server]=$med; [ "$med" = - ] && HTTP_MED[$server]=""
             local note="$range, ${HTTP_FAILS[$server|$key]:-0} failed"
-            [ "$key" = storm ] && note+=", peak RSS (VmHWM) $(( ${HTTP_HWM[$server]:-0} / 1024 )) MiB"
+            cpu=${HTTP_CPU[$server]:-}
+            [ "$key" = storm ] && note+=", peak RSS (VmHWM) $(( ${HTTP_HWM[$server]:-0} / 1024 )) MiB, server core busy s / client core busy per round: ${cpu% }"
             [ "$rounds" -gt 1 ] && note+="; rounds $(http_list "$server" "$rounds" "$key") MB/s"
             if [ "$key" = single ]; then
                 row "7. HTTP 1 x ${big_mb} MiB" "$server" "$label" "$med MB/s" "$note"
