@@ -175,6 +175,13 @@ void config_print_summary(const struct config *cfg, FILE *out)
     else
         fprintf(out, "tftp: disabled\n");
     print_http(cfg, out);
+    if (cfg->metrics.enabled) {
+        char a[16];
+        fprintf(out, "metrics: http://%s:%u/metrics\n",
+                log_ipv4(cfg->metrics.listen.ip, a, sizeof a), cfg->metrics.listen.port);
+    } else {
+        fprintf(out, "metrics: off (no metrics: key)\n");
+    }
     fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,
             cfg->leases.on_event ? cfg->leases.on_event : "-",
             cfg->leases.event_log ? cfg->leases.event_log : "-");

@@ -1,12 +1,14 @@
 #!/bin/bash
 # Prometheus metrics (metrics: { listen }, docs/metrics.md):
-#  - metrics: without listen is refused by --check (no default address)
+#  - metrics: without listen is refused by --check (no default address);
+#    --check says "metrics: off" without the key, the URL with it
 #  - /metrics on 127.0.0.1 in the server's namespace only: nothing listens
 #    on the served address's metrics port
 #  - scraped before and after one DORA (dhcp_probe.py), one TFTP transfer
 #    (tftp-hpa) and one HTTP GET: every series that changed moved by exactly
 #    what happened (DISCOVER/REQUEST in, OFFER/ACK out, one lease from free
-#    to active, one transfer each with its bytes), and nothing else did;
+#    to active, one transfer each with its bytes, one malformed datagram
+#    dropped), and nothing else did;
 #    the journal commit histogram counted the ACK's commit
 #  - the text passes `promtool check metrics` when promtool is there
 #    (Debian's prometheus package unpacked under build/promtool, or
@@ -22,6 +24,10 @@ PT=tests/tools/prom_text.py
     --set 'metrics={}' > "$LAB_TMP/check" 2>&1 && fail "--check took metrics: without listen"
 grep -q "metrics.listen" "$LAB_TMP/check" || { cat "$LAB_TMP/check"; fail "--check: no metrics.listen error"; }
 echo "result: metrics: {} refused: $(grep -m1 metrics.listen "$LAB_TMP/check")"
+chk() { "$(netbootd_bin)" --check --profile tests/fixtures/profiles/lab.yaml --set tftp.root=/tmp "$@" 2>/dev/null; }
+chk | grep -qx 'metrics: off (no metrics: key)' || fail "--check: no 'metrics: off'"
+chk --set 'metrics={listen: 127.0.0.1:9100}' | grep -qx 'metrics: http://127.0.0.1:9100/metrics' ||
+    fail "--check: no metrics URL"
 
 start_netbootd --set 'metrics={listen: 127.0.0.1:9100}' --set 'http={listen: [192.0.2.1:8080]}'
 wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '127.0.0.1:9100 '" || { cat "$NB_LOG"; fail "metrics not listening"; }
@@ -46,6 +52,10 @@ ack=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --
 printf '%s\n' "$ack" | grep -q " type=5 yiaddr=$yi " || fail "no ACK: $ack"
 inns timeout 10 tftp 192.0.2.1 -m binary -c get bios/pxelinux.0 "$LAB_TMP/got" || fail "tftp get"
 cmp -s "$LAB_TMP/got" "$NB_ROOT/bios/pxelinux.0" || fail "tftp: wrong bytes"
+# One datagram too short to be BOOTP: a drop, reason malformed.
+inns python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.2", 68)); s.sendto(b"\x01" * 20, ("192.0.2.1", 67))' || fail "send malformed"
+wait_for 5 "grep -q 'dropped malformed DHCP datagram' '$NB_LOG'" || fail "malformed datagram not logged"
 inns curl -sS --max-time 10 -o "$LAB_TMP/got2" http://192.0.2.1:8080/efi64/syslinux.efi || fail "http get"
 # The transfers are counted when they end: the client is done before the
 # server has its last ACK, and the HTTP report comes once the body is sent.
@@ -68,6 +78,7 @@ fi
 python3 "$PT" diff "$LAB_TMP/before" "$LAB_TMP/after" > "$LAB_TMP/diff" || fail "diff"
 grep -v '^netbootd_lease_journal_sync_seconds' "$LAB_TMP/diff" > "$LAB_TMP/moved"
 cat > "$LAB_TMP/expect" <<EXP
+netbootd_dhcp_dropped_total{reason="malformed"} 1
 netbootd_dhcp_received_total{type="DHCPDISCOVER"} 1
 netbootd_dhcp_received_total{type="DHCPREQUEST"} 1
 netbootd_dhcp_sent_total{type="DHCPACK"} 1
@@ -83,7 +94,7 @@ EXP
 diff -u "$LAB_TMP/expect" "$LAB_TMP/moved" || fail "counters did not move by exactly one DORA, one TFTP and one HTTP transfer"
 commits=$(sed -n 's/^netbootd_lease_journal_sync_seconds_count{} //p' "$LAB_TMP/diff")
 [ "${commits:-0}" -ge 1 ] || fail "journal commit histogram did not count the ACK's commit"
-echo "result: after one DORA + TFTP + HTTP GET, $(wc -l < "$LAB_TMP/moved") series moved exactly as expected;" \
+echo "result: after one DORA + TFTP + HTTP GET + a malformed datagram, $(wc -l < "$LAB_TMP/moved") series moved exactly as expected;" \
      "journal commits observed: $commits"
 grep '^netbootd_lease_journal_sync_seconds_' "$LAB_TMP/after" | grep -v bucket | tr '\n' ' '; echo
 stop_netbootd
