@@ -5,7 +5,7 @@
 #  - /metrics on 127.0.0.1 in the server's namespace only: nothing listens
 #    on the served address's metrics port
 #  - scraped before and after one DORA (dhcp_probe.py), one TFTP transfer
-#    (tftp-hpa) and one HTTP GET: every series that changed moved by exactly
+#    (tftp-hpa), one HTTP GET and one HTTP 404: every series that changed moved by exactly
 #    what happened (DISCOVER/REQUEST in, OFFER/ACK out, one lease from free
 #    to active, one transfer each with its bytes, one malformed datagram
 #    dropped), and nothing else did;
@@ -42,7 +42,7 @@ code=$(ip netns exec "$LAB_SRV" curl -s -o /dev/null -w '%{http_code}' http://12
 code=$(ip netns exec "$LAB_SRV" curl -s -o /dev/null -w '%{http_code}' -d x http://127.0.0.1:9100/metrics)
 [ "$code" = 405 ] || fail "POST: $code, not 405"
 
-# ---- one DORA, one TFTP transfer, one HTTP GET ----
+# ---- one DORA, one TFTP transfer, one HTTP GET, one HTTP 404, one bad datagram ----
 MAC=52:54:00:3e:00:01
 offer=$(inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac "$MAC" --type 1 --wait 2)
 yi=$(printf '%s\n' "$offer" | sed -n 's/.* type=2 yiaddr=\([0-9.]*\) .*/\1/p' | head -1)
@@ -57,6 +57,8 @@ inns python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DG
 s.bind(("192.0.2.2", 68)); s.sendto(b"\x01" * 20, ("192.0.2.1", 67))' || fail "send malformed"
 wait_for 5 "grep -q 'dropped malformed DHCP datagram' '$NB_LOG'" || fail "malformed datagram not logged"
 inns curl -sS --max-time 10 -o "$LAB_TMP/got2" http://192.0.2.1:8080/efi64/syslinux.efi || fail "http get"
+code=$(inns curl -s --max-time 10 -o /dev/null -w '%{http_code}' http://192.0.2.1:8080/nope)
+[ "$code" = 404 ] || fail "GET /nope: $code, not 404"
 # The transfers are counted when they end: the client is done before the
 # server has its last ACK, and the HTTP report comes once the body is sent.
 wait_for 5 "grep -q 'TFTP sent bios/pxelinux.0' '$NB_LOG'" || fail "TFTP transfer not logged as done"
@@ -85,16 +87,17 @@ netbootd_dhcp_sent_total{type="DHCPACK"} 1
 netbootd_dhcp_sent_total{type="DHCPOFFER"} 1
 netbootd_http_sent_bytes_total{} 200000
 netbootd_http_transfers_done_total{} 1
+netbootd_http_transfers_failed_total{} 1
 netbootd_leases{state="active",subnet="192.0.2.0/24"} 1
 netbootd_leases{state="free",subnet="192.0.2.0/24"} -1
 netbootd_tftp_sent_bytes_total{} 40000
 netbootd_tftp_transfers_done_total{} 1
 netbootd_tftp_transfers_started_total{} 1
 EXP
-diff -u "$LAB_TMP/expect" "$LAB_TMP/moved" || fail "counters did not move by exactly one DORA, one TFTP and one HTTP transfer"
+diff -u "$LAB_TMP/expect" "$LAB_TMP/moved" || fail "counters did not move by exactly what was done"
 commits=$(sed -n 's/^netbootd_lease_journal_sync_seconds_count{} //p' "$LAB_TMP/diff")
 [ "${commits:-0}" -ge 1 ] || fail "journal commit histogram did not count the ACK's commit"
-echo "result: after one DORA + TFTP + HTTP GET + a malformed datagram, $(wc -l < "$LAB_TMP/moved") series moved exactly as expected;" \
+echo "result: after one DORA + TFTP + HTTP GET + HTTP 404 + a malformed datagram, $(wc -l < "$LAB_TMP/moved") series moved exactly as expected;" \
      "journal commits observed: $commits"
 grep '^netbootd_lease_journal_sync_seconds_' "$LAB_TMP/after" | grep -v bucket | tr '\n' ' '; echo
 stop_netbootd
