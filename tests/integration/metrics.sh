@@ -13,6 +13,8 @@
 #  - the text passes `promtool check metrics` when promtool is there
 #    (Debian's prometheus package unpacked under build/promtool, or
 #    $PROMTOOL), and always tests/tools/prom_text.py's grammar check
+#  - a held TFTP transfer (tftp_hold.py) shows in the sessions gauge; when
+#    it fails: failed +1, its acknowledged bytes, resent blocks >= 1
 #  - other paths get 404, POST gets 405
 . "$(dirname "$0")/../lib/prologue.sh" mt
 command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
@@ -100,5 +102,29 @@ commits=$(sed -n 's/^netbootd_lease_journal_sync_seconds_count{} //p' "$LAB_TMP/
 echo "result: after one DORA + TFTP + HTTP GET + HTTP 404 + a malformed datagram, $(wc -l < "$LAB_TMP/moved") series moved exactly as expected;" \
      "journal commits observed: $commits"
 grep '^netbootd_lease_journal_sync_seconds_' "$LAB_TMP/after" | grep -v bucket | tr '\n' ' '; echo
+
+# ---- a TFTP transfer that fails: in flight, then given up ----
+HOLD_LOG="$LAB_TMP/hold.log"
+hold=$(lab_bg "$LAB_CLI" "$HOLD_LOG" python3 tests/tools/tftp_hold.py --count 1 --blocks 2 --hold 2 \
+    --file bios/pxelinux.0)
+wait_log "$HOLD_LOG" "held 1 short 0" 10 || { cat "$HOLD_LOG"; fail "tftp_hold: no transfer held"; }
+scrape "$LAB_TMP/held"
+python3 "$PT" diff "$LAB_TMP/after" "$LAB_TMP/held" > "$LAB_TMP/held.diff"
+grep -qx 'netbootd_tftp_sessions{} 1' "$LAB_TMP/held.diff" || { cat "$LAB_TMP/held.diff"; fail "sessions gauge not 1"; }
+grep -qx 'netbootd_tftp_transfers_started_total{} 1' "$LAB_TMP/held.diff" || fail "held transfer not started"
+wait_for 20 "grep -q 'TFTP bios/pxelinux.0 to 192.0.2.2 failed' '$NB_LOG'" || fail "held transfer did not fail"
+wait "$hold" 2>/dev/null
+scrape "$LAB_TMP/failed"
+python3 "$PT" check "$LAB_TMP/failed" >/dev/null || fail "prom_text.py: bad text after the failure"
+python3 "$PT" diff "$LAB_TMP/held" "$LAB_TMP/failed" > "$LAB_TMP/failed.diff"
+# Two blocks acknowledged (512 bytes each, no blksize option); the resends
+# before the client's port is seen closed depend on timing: at least one.
+grep -v '^netbootd_tftp_resent_blocks_total' "$LAB_TMP/failed.diff" > "$LAB_TMP/failed.moved"
+printf '%s\n' 'netbootd_tftp_sent_bytes_total{} 1024' 'netbootd_tftp_sessions{} -1' \
+    'netbootd_tftp_transfers_failed_total{} 1' > "$LAB_TMP/failed.expect"
+diff -u "$LAB_TMP/failed.expect" "$LAB_TMP/failed.moved" || fail "a failed TFTP transfer counted wrong"
+resent=$(sed -n 's/^netbootd_tftp_resent_blocks_total{} //p' "$LAB_TMP/failed.diff")
+[ "${resent:-0}" -ge 1 ] || fail "no resent blocks counted"
+echo "result: held TFTP transfer: sessions 1 while held; then failed +1, bytes +1024, resent +$resent"
 stop_netbootd
 echo "PASS"
