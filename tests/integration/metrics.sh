@@ -15,6 +15,7 @@
 #    $PROMTOOL), and always tests/tools/prom_text.py's grammar check
 #  - a held TFTP transfer (tftp_hold.py) shows in the sessions gauge; when
 #    it fails: failed +1, its acknowledged bytes, resent blocks >= 1
+#  - events waiting behind a slow on-event hook show in the queue depth
 #  - other paths get 404, POST gets 405
 . "$(dirname "$0")/../lib/prologue.sh" mt
 command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
@@ -126,5 +127,20 @@ diff -u "$LAB_TMP/failed.expect" "$LAB_TMP/failed.moved" || fail "a failed TFTP 
 resent=$(sed -n 's/^netbootd_tftp_resent_blocks_total{} //p' "$LAB_TMP/failed.diff")
 [ "${resent:-0}" -ge 1 ] || fail "no resent blocks counted"
 echo "result: held TFTP transfer: sessions 1 while held; then failed +1, bytes +1024, resent +$resent"
+stop_netbootd
+
+# ---- the hook queue: a hook that takes a while, events waiting behind it ----
+printf '#!/bin/sh\nsleep 3\n' > "$LAB_TMP/slow-hook.sh"
+chmod +x "$LAB_TMP/slow-hook.sh"
+start_netbootd --set 'metrics={listen: 127.0.0.1:9100}' --set leases.on-event="$LAB_TMP/slow-hook.sh"
+wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '127.0.0.1:9100 '" || fail "metrics not listening"
+for m in 52:54:00:3e:00:02 52:54:00:3e:00:03; do
+    inns timeout 10 /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 --mac "$m" --type 1 --wait 1 \
+        | grep -q ' type=2 ' || fail "no OFFER for $m"
+done
+scrape "$LAB_TMP/hooks"
+depth=$(sed -n 's/^netbootd_hook_queue_depth //p' "$LAB_TMP/hooks")
+[ "${depth:-0}" -ge 1 ] || { grep hook "$LAB_TMP/hooks"; fail "hook queue depth not counted"; }
+echo "result: two OFFERs behind a 3 s hook: hook queue depth $depth"
 stop_netbootd
 echo "PASS"
