@@ -11,44 +11,18 @@
 
 #include "addr.h"
 #include "log.h"
+#include "mhd_loop.h"
 
-#define METRICS_TIMER_MAX_MS 3600000u
 #define METRICS_BUF_FIRST (64u * 1024u)
 #define METRICS_BUF_MAX (16u * 1024u * 1024u)
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 struct metrics_http {
-    struct MHD_Daemon *d;
-    uv_poll_t poll;
-    uv_timer_t timer;
-    unsigned handles_open;
+    struct mhd_loop ml;         /* the MHD daemon and its loop handles */
     metrics_render_cb render;
     void *ctx;
     struct log_ratelimit rl;
 };
-
-static void pump(struct metrics_http *s);
-
-static void timer_cb(uv_timer_t *t)
-{
-    pump(t->data);
-}
-
-static void poll_cb(uv_poll_t *p, int status, int events)
-{
-    (void)status;
-    (void)events;
-    pump(p->data);
-}
-
-static void pump(struct metrics_http *s)
-{
-    MHD_UNSIGNED_LONG_LONG ms;
-    MHD_run(s->d);
-    if (MHD_get_timeout(s->d, &ms) != MHD_YES || ms > METRICS_TIMER_MAX_MS)
-        ms = METRICS_TIMER_MAX_MS;
-    uv_timer_start(&s->timer, timer_cb, ms, 0);
-}
 
 static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
@@ -119,29 +93,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return ret;
 }
 
-static int bind_listen(const struct config_http_listen *a)
-{
-    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(a->port),
-                               .sin_addr.s_addr = htonl(a->ip) };
-    if (fd < 0)
-        return -errno;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 64) < 0) {
-        int err = -errno;
-        close(fd);
-        return err;
-    }
-    return fd;
-}
-
 int metrics_http_start(uv_loop_t *loop, const struct config_metrics *m, metrics_render_cb cb,
                        void *ctx, struct metrics_http **out)
 {
     char ip[16];
     log_ipv4(m->listen.ip, ip, sizeof ip);
     *out = NULL;
-    int fd = bind_listen(&m->listen);
+    int fd = mhd_listen_tcp(m->listen.ip, m->listen.port, 64);
     if (fd < 0) {
         log_error("metrics listen %s:%u: %s", ip, m->listen.port, strerror(-fd));
         return fd;
@@ -155,48 +113,35 @@ int metrics_http_start(uv_loop_t *loop, const struct config_metrics *m, metrics_
     s->ctx = ctx;
     s->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
     /* A scraper or two: few connections, short idle time. */
-    s->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
-                            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-                            MHD_OPTION_CONNECTION_LIMIT, 16u,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
-                            MHD_OPTION_END);
-    const union MHD_DaemonInfo *di = s->d ? MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_EPOLL_FD)
-                                          : NULL;
-    if (!di || uv_poll_init(loop, &s->poll, di->epoll_fd) < 0) {
+    s->ml.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+                               MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+                               MHD_OPTION_CONNECTION_LIMIT, 16u,
+                               MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+                               MHD_OPTION_NOTIFY_CONNECTION, mhd_loop_notify, &s->ml,
+                               MHD_OPTION_END);
+    s->ml.owner = s;
+    if (!s->ml.d || mhd_loop_start(loop, &s->ml) < 0) {
         log_error("metrics listen %s:%u: libmicrohttpd refused to start", ip, m->listen.port);
-        if (s->d)
-            MHD_stop_daemon(s->d);
+        if (s->ml.d)
+            MHD_stop_daemon(s->ml.d);
         else
             close(fd);
         free(s);
         return -EINVAL;
     }
-    uv_timer_init(loop, &s->timer);
-    s->poll.data = s->timer.data = s;
-    s->handles_open = 2;
-    uv_poll_start(&s->poll, UV_READABLE, poll_cb);
-    pump(s);
     log_info("metrics on http://%s:%u/metrics", ip, m->listen.port);
     *out = s;
     return 0;
 }
 
-static void handle_closed(uv_handle_t *h)
+static void metrics_done(struct mhd_loop *m)
 {
-    struct metrics_http *s = h->data;
-    if (--s->handles_open == 0)
-        free(s);
+    free(m->owner);
 }
 
 void metrics_http_stop(struct metrics_http *s)
 {
-    if (!s)
-        return;
-    uv_poll_stop(&s->poll);
-    uv_timer_stop(&s->timer);
-    MHD_stop_daemon(s->d);
-    s->d = NULL;
-    uv_close((uv_handle_t *)&s->poll, handle_closed);
-    uv_close((uv_handle_t *)&s->timer, handle_closed);
+    if (s)
+        mhd_loop_close(&s->ml, metrics_done);
 }

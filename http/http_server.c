@@ -18,19 +18,15 @@
 #include "addr.h"
 #include "http_req.h"
 #include "log.h"
+#include "mhd_loop.h"
 #include "tftp_path.h"
 #include "tftp_rlimit.h"
 
-#define HTTP_TIMER_MAX_MS 3600000u   /* re-check at least this often */
 #define HTTP_POOL_SLACK 0
 
 struct http_listener {
     struct http_server *srv;
-    struct MHD_Daemon *d;
-    uv_poll_t poll;
-    uv_timer_t timer;
-    bool handles;               /* poll and timer initialised */
-    bool closed;                /* a connection ended during MHD_run */
+    struct mhd_loop ml;         /* the MHD daemon and its loop handles */
 };
 
 struct http_server {
@@ -42,7 +38,7 @@ struct http_server {
     void *vars_ctx;
     struct http_listener *l;
     size_t n;
-    unsigned handles_open;
+    unsigned open;              /* listeners not yet closed, +1 while stopping */
     unsigned requests;          /* begun and not yet completed */
     struct log_ratelimit rl_req, rl_fail, rl_mhd;
 };
@@ -57,51 +53,6 @@ struct http_req {
     unsigned status;
     bool report;                /* a GET that gets an http-done/http-failed */
 };
-
-static void pump(struct http_listener *l);
-
-static void timer_cb(uv_timer_t *t)
-{
-    pump(t->data);
-}
-
-static void poll_cb(uv_poll_t *p, int status, int events)
-{
-    (void)status;
-    (void)events;
-    pump(p->data);
-}
-
-/* Let MHD do what is ready (accept, read, sendfile, time out), then sleep
- * until its epoll descriptor is readable or its next timeout. A listener
- * at max-connections is out of MHD's epoll set; when a connection ends MHD
- * puts it back only at its next run, so a run that closed connections is
- * followed by another (bounded): connections waiting in the backlog are
- * accepted now, not at the next timeout. */
-static void pump(struct http_listener *l)
-{
-    MHD_UNSIGNED_LONG_LONG ms;
-    for (int i = 0; i < 4; i++) {
-        l->closed = false;
-        MHD_run(l->d);
-        if (!l->closed)
-            break;
-    }
-    if (MHD_get_timeout(l->d, &ms) == MHD_YES)
-        uv_timer_start(&l->timer, timer_cb, ms < HTTP_TIMER_MAX_MS ? ms : HTTP_TIMER_MAX_MS, 0);
-    else
-        uv_timer_start(&l->timer, timer_cb, HTTP_TIMER_MAX_MS, 0);
-}
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
-                          enum MHD_ConnectionNotificationCode code)
-{
-    struct http_listener *l = cls;
-    (void)c;
-    (void)socket_ctx;
-    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-        l->closed = true;
-}
 
 static enum MHD_Result queue(struct MHD_Connection *c, struct http_req *r, unsigned status,
                              struct MHD_Response *resp)
@@ -426,34 +377,18 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_limited(&srv->rl_mhd, LOG_WARN, "HTTP: %s", line);
 }
 
-static int bind_listen(const struct config_http_listen *a)
-{
-    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(a->port),
-                               .sin_addr.s_addr = htonl(a->ip) };
-    if (fd < 0)
-        return -errno;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 511) < 0) {
-        int err = -errno;
-        close(fd);
-        return err;
-    }
-    return fd;
-}
-
 static int listener_open(struct http_server *srv, struct http_listener *l,
                          const struct config_http *h, const struct config_http_listen *a)
 {
     char ip[16];
-    int fd = bind_listen(a);
+    int fd = mhd_listen_tcp(a->ip, a->port, 511);
     log_ipv4(a->ip, ip, sizeof ip);
     if (fd < 0) {
         log_error("HTTP listen %s:%u: %s", ip, a->port, strerror(-fd));
         return fd;
     }
     l->srv = srv;
-    l->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
+    l->ml.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,     /* e.g. HTTP/1.1 without Host: 400 */
@@ -465,26 +400,20 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->idle_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)h->max_header_size + HTTP_POOL_SLACK,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, l,
+        MHD_OPTION_NOTIFY_CONNECTION, mhd_loop_notify, &l->ml,
         MHD_OPTION_END);
-    if (!l->d) {
+    if (!l->ml.d) {
         close(fd);
         log_error("HTTP listen %s:%u: libmicrohttpd refused to start", ip, a->port);
         return -EINVAL;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_EPOLL_FD);
-    int err = di ? uv_poll_init(srv->loop, &l->poll, di->epoll_fd) : -EINVAL;
+    l->ml.owner = srv;
+    int err = mhd_loop_start(srv->loop, &l->ml);
     if (err < 0) {
-        MHD_stop_daemon(l->d);
-        l->d = NULL;
+        MHD_stop_daemon(l->ml.d);
+        l->ml.d = NULL;
         return err;
     }
-    uv_timer_init(srv->loop, &l->timer);
-    l->poll.data = l->timer.data = l;
-    l->handles = true;
-    srv->handles_open += 2;
-    uv_poll_start(&l->poll, UV_READABLE, poll_cb);
-    pump(l);
     log_info("HTTP listening on %s:%u", ip, a->port);
     return 0;
 }
@@ -545,42 +474,32 @@ int http_server_reload(struct http_server *s, const struct config *cfg)
     return 0;
 }
 
-static void handle_closed(uv_handle_t *h)
+static void server_release(struct http_server *srv)
 {
-    struct http_listener *l = h->data;
-    struct http_server *srv = l->srv;
-    if (--srv->handles_open == 0) {
+    if (--srv->open == 0) {
         free(srv->l);
         free(srv);
     }
+}
+
+static void listener_done(struct mhd_loop *m)
+{
+    server_release(m->owner);
 }
 
 void http_server_stop(struct http_server *s)
 {
     if (!s)
         return;
-    /* The loop stops watching the epoll descriptor before MHD closes it;
-     * MHD_stop_daemon ends open requests (their reports still arrive). */
+    /* MHD_stop_daemon ends open requests (their reports still arrive); the
+     * server is freed once every listener's handles are closed. */
+    s->open = (unsigned)s->n + 1;
     for (size_t i = 0; i < s->n; i++) {
-        struct http_listener *l = &s->l[i];
-        uv_poll_stop(&l->poll);
-        uv_timer_stop(&l->timer);
-        MHD_stop_daemon(l->d);
-        l->d = NULL;
+        s->l[i].ml.owner = s;
+        mhd_loop_close(&s->l[i].ml, listener_done);
     }
     if (s->root_fd >= 0)
         close(s->root_fd);
     s->root_fd = -1;
-    bool any = false;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->l[i].handles) {
-            any = true;
-            uv_close((uv_handle_t *)&s->l[i].poll, handle_closed);
-            uv_close((uv_handle_t *)&s->l[i].timer, handle_closed);
-        }
-    }
-    if (!any) {
-        free(s->l);
-        free(s);
-    }
+    server_release(s);
 }
