@@ -6,6 +6,7 @@
 #include "dhcp_server.h"
 #include "lease_pool.h"
 #include "proxy_seen.h"
+#include "dhcp_reply_fixture.h"
 #include "test_util.h"
 
 static const char profile[] =
@@ -35,33 +36,14 @@ static const char profile[] =
     "options:\n"
     "  - { code: 42, type: ip-list, value: [192.0.2.1], force: true }\n";
 
-struct fixture {
-    struct config *cfg;
-    struct lease_pool *pool;
-    struct dhcp_ingress in;
-    struct dhcp_decision d;
-    uint8_t wire[1500];
-    size_t wire_len;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    f->cfg = load_profile(profile, NULL, 0);
-    f->pool = lease_pool_new(f->cfg);
-    f->in = (struct dhcp_ingress){ 3, "tap0", IP(192, 0, 2, 1), 0xffffff00u, 0, 68,
-                                   0xffffffffu, 67 };
-    *state = f;
-    return 0;
+    return reply_fixture_setup(state, profile);
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    lease_pool_free(f->pool);
-    config_free(f->cfg);
-    free(f);
-    return 0;
+    return reply_fixture_teardown(state);
 }
 
 static const uint8_t mac1[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -92,31 +74,6 @@ static void handle(struct fixture *f, struct pkt *p)
                                           &dropped), 0);
         assert_int_equal(dropped, 0);
     }
-}
-
-/* The option `code` in the encoded reply (options area only), or NULL. */
-static const uint8_t *wire_opt(const struct fixture *f, uint8_t code, size_t *len)
-{
-    size_t off = 240;
-    while (off < f->wire_len && f->wire[off] != 255) {
-        if (f->wire[off] == 0) {
-            off++;
-            continue;
-        }
-        assert_true(off + 2 <= f->wire_len);
-        if (f->wire[off] == code) {
-            *len = f->wire[off + 1];
-            return f->wire + off + 2;
-        }
-        off += 2u + f->wire[off + 1];
-    }
-    return NULL;
-}
-
-static uint32_t wire_u32(const struct fixture *f, size_t off)
-{
-    return (uint32_t)f->wire[off] << 24 | (uint32_t)f->wire[off + 1] << 16 |
-           (uint32_t)f->wire[off + 2] << 8 | f->wire[off + 3];
 }
 
 static void test_pxe_client(void **state)
