@@ -83,7 +83,8 @@ grep -q "$addr" "$LAB_TMP/dnsmasq.leases" || fail "dnsmasq holds no lease for $a
 stop_netbootd
 
 # netbootd leased nothing, and --leases shows the proxied client by MAC.
-table=$("$(netbootd_bin)" --leases --profile boot-profiles/proxy.yaml --set leases.file="$NB_LEASES" 2>&1)
+table=$("$(netbootd_bin)" --leases --profile boot-profiles/proxy.yaml --set tftp.root="$NB_ROOT" \
+    --set leases.file="$NB_LEASES" 2>&1)
 echo "$table"
 echo "$table" | grep -E "^192\.0\.2\.[0-9]+ .*bound" && fail "netbootd leased an address"
 echo "$table" | grep -qE "^$addr +$MAC .*proxy" || fail "--leases does not show $MAC as proxied"
