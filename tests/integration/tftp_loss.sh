@@ -24,10 +24,12 @@ ip netns exec "$LAB_CLI" nft -f - <<'EOF' || fail "nft rules for the client side
 table inet loss {
     counter data { }
     counter data_dropped { }
+    # The option negotiation (OACK, ACK 0) is exempt: atftp gives up at once
+    # when a lost ACK 0 brings the OACK again; DATA and later ACKs are lost.
     chain input {
         type filter hook input priority 0;
         ip saddr 192.0.2.1 udp sport != 69 counter name data
-        ip saddr 192.0.2.1 udp sport != 69 numgen random mod 100 < 3 counter name data_dropped drop
+        ip saddr 192.0.2.1 udp sport != 69 @th,64,16 != 6 numgen random mod 100 < 3 counter name data_dropped drop
     }
 }
 EOF
@@ -36,7 +38,7 @@ table inet loss {
     counter acks_dropped { }
     chain input {
         type filter hook input priority 0;
-        ip saddr 192.0.2.2 udp dport != 69 numgen random mod 100 < 3 counter name acks_dropped drop
+        ip saddr 192.0.2.2 udp dport != 69 @th,64,32 != 0x00040000 numgen random mod 100 < 3 counter name acks_dropped drop
     }
 }
 EOF
