@@ -15,7 +15,7 @@
 
 CC       ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS     := libuv yaml-0.1 libsystemd libmicrohttpd
+PKGS     := libuv yaml-0.1 libsystemd libmicrohttpd libpq
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \

@@ -147,7 +147,18 @@ struct config_metrics {
     struct config_http_listen listen;       /* no default: never a served interface unasked */
 };
 
+/* Where leases live: the journal of one box, or a PostgreSQL database
+ * shared by several servers (docs/postgresql.md). */
+enum config_lease_backend {
+    CONFIG_LEASES_FILE = 0,
+    CONFIG_LEASES_POSTGRESQL,
+};
+
 struct config_leases {
+    enum config_lease_backend backend;  /* default file */
+    char *pg_conninfo;          /* libpq connection string (no password, no host name) */
+    char *pg_password_file;     /* the password's file, or NULL (then PGPASSWORD) */
+    struct config_pos pg_conninfo_pos;
     char *file;                 /* default /var/lib/netbootd/leases */
     char *on_event;             /* hook command, or NULL */
     char *event_log;            /* JSON-lines file/FIFO, or NULL */
@@ -247,6 +258,11 @@ bool config_class_matches_all(const struct config_boot_class *b);
  * NULL-terminated array (count in *n when n is not NULL), or NULL when out
  * of memory; free it with config_known_keys_free(). netbootd.yaml(5) must
  * document each of them (tests/unit/test_config_keys.c). */
+/* leases.postgresql.conninfo: parsed by libpq (no network); -1 with the
+ * reason in why when it holds a password or a host name that would need a
+ * (blocking) DNS lookup. */
+int config_pg_conninfo_check(const char *conninfo, char *why, size_t size);
+
 char **config_known_keys(size_t *n);
 void config_known_keys_free(char **keys);
 

@@ -327,6 +327,8 @@ void config_free(struct config *cfg)
     free(cfg->http.root);
     free(cfg->http.listen);
     free(cfg->leases.file);
+    free(cfg->leases.pg_conninfo);
+    free(cfg->leases.pg_password_file);
     free(cfg->leases.on_event);
     free(cfg->leases.event_log);
     free(cfg->user);

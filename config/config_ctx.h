@@ -54,6 +54,7 @@ void cfg_finish_http(struct cfg_ctx *c, const struct ynode *root, struct config 
 extern const char *const cfg_keys_root[];       /* config_load.c */
 extern const char *const cfg_keys_tftp[];
 extern const char *const cfg_keys_leases[];
+extern const char *const cfg_keys_leases_pg[];  /* config_leases_pg.c */
 extern const char *const cfg_keys_http[];      /* config_http.c */
 extern const char *const cfg_keys_metrics[];   /* config_http.c */
 extern const char *const cfg_keys_subnet[];     /* config_subnets.c */
@@ -63,6 +64,10 @@ extern const char *const cfg_keys_class[];      /* config_boot.c */
 extern const char *const cfg_keys_match[];
 extern const char *const cfg_keys_pxelinux[];
 extern const char *const cfg_keys_option[];     /* config_options.c */
+
+/* leases.backend and leases.postgresql (config_leases_pg.c). */
+void cfg_load_leases_backend(struct cfg_ctx *c, const struct ynode *leases,
+                             struct config_leases *l);
 
 /* Sections read by their own files; each reports its own errors. */
 void cfg_load_subnet(struct cfg_ctx *c, const struct ynode *n, const char *path,

@@ -22,6 +22,7 @@ static const struct {
     { "options[].", cfg_keys_option },
     { "tftp.", cfg_keys_tftp },
     { "leases.", cfg_keys_leases },
+    { "leases.postgresql.", cfg_keys_leases_pg },
     { "http.", cfg_keys_http },
     { "metrics.", cfg_keys_metrics },
 };

@@ -70,7 +70,7 @@ static void load_tftp(struct cfg_ctx *c, const struct ynode *n, struct config_tf
 }
 
 const char *const cfg_keys_leases[] = { "file", "on-event", "event-log", "hook-timeout",
-    "hook-queue", "offer-hold", "decline-time", NULL };
+    "hook-queue", "offer-hold", "decline-time", "backend", "postgresql", NULL };
 
 static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_leases *l)
 {
@@ -111,6 +111,7 @@ static void load_leases(struct cfg_ctx *c, const struct ynode *n, struct config_
         l->offer_hold = (unsigned)v;
     if ((x = ytree_get(n, "decline-time")) && cfg_seconds(c, x, "leases.decline-time", 1, 604800, &v))
         l->decline_time = (unsigned)v;
+    cfg_load_leases_backend(c, n, l);
 }
 
 /* The control socket's path: a Unix socket address holds at most 107 bytes. */

@@ -105,6 +105,10 @@ struct start_files {
 static int validate(const struct config *cfg, struct privdrop_user *u, struct start_files *f)
 {
     struct state_file *leases = &f->leases, *evlog = &f->evlog;
+    if (cfg->leases.backend == CONFIG_LEASES_POSTGRESQL) {
+        log_error("leases.backend: postgresql is not in this build yet; use file");
+        return -ENOTSUP;
+    }
     int err = privdrop_resolve(cfg->user, u);
     if (err < 0)
         return err;
