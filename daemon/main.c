@@ -13,6 +13,7 @@
 #include "check_templates.h"
 #include "config.h"
 #include "ctl_client.h"
+#include "lease_pg_admin.h"
 #include "lease_table.h"
 #include "log.h"
 #include "netbootd.h"
@@ -24,6 +25,7 @@ static void usage(FILE *out)
     fputs("usage: netbootd --profile FILE [options]\n"
           "       netbootd status [--json] [--profile FILE | --control PATH]\n"
           "       netbootd reload [--profile FILE | --control PATH]\n"
+          "       netbootd db init|upgrade|version --profile FILE\n"
           "\n"
           "A PXE/netboot server: DHCPv4 with client classification and forced PXELINUX\n"
           "options, lease journal with event hooks, and a read-only TFTP server.\n"
@@ -46,6 +48,9 @@ static void usage(FILE *out)
           "Commands: `status` prints what the running daemon is doing (uptime, pools,\n"
           "clients and their boot progress, transfers, hook queue, last errors);\n"
           "`reload` reloads its profile and prints the errors when it is refused.\n"
+          "`db init` creates the PostgreSQL lease schema (leases.backend: postgresql),\n"
+          "`db upgrade` migrates it to this version's, `db version` prints it\n"
+          "(--schema-version N: init up to version N only, for upgrade tests).\n"
           "\n"
           "Signals: SIGHUP reloads the profile (a bad one is refused and the running one\n"
           "stays), SIGINT/SIGTERM stop gracefully (pending lease writes are flushed).\n",
@@ -90,6 +95,8 @@ struct args {
     const char *control;
     bool check, strict, leases, json;
     bool ask;               /* status or reload: talk to the running daemon */
+    const char *db;         /* db init|upgrade|version, or NULL */
+    int schema_version;     /* --schema-version (db init), 0 = the latest */
     struct ctl_req req;
 };
 
@@ -99,6 +106,14 @@ static int parse_command(int argc, char **argv, struct args *a)
 {
     if (optind >= argc)
         return -1;
+    if (strcmp(argv[optind], "db") == 0) {
+        if (optind + 2 != argc) {
+            fprintf(stderr, "netbootd: db init|upgrade|version\n");
+            return 2;
+        }
+        a->db = argv[optind + 1];
+        return -1;
+    }
     if (strcmp(argv[optind], "status") == 0)
         a->req.cmd = CTL_STATUS;
     else if (strcmp(argv[optind], "reload") == 0)
@@ -135,6 +150,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         { "log-level", required_argument, NULL, 'l' },
         { "version",   no_argument,       NULL, 'V' },
         { "help",      no_argument,       NULL, 'h' },
+        { "schema-version", required_argument, NULL, 'D' },
         { NULL, 0, NULL, 0 },
     };
     int opt, level;
@@ -164,6 +180,7 @@ static int parse_args(int argc, char **argv, struct args *a)
             break;
         case 'V': printf("netbootd %s\n", NETBOOTD_VERSION); return 0;
         case 'h': usage(stdout); return 0;
+        case 'D': a->schema_version = atoi(optarg); break;
         default: usage(stderr); return 2;
         }
     }
@@ -197,7 +214,7 @@ static int run(const struct args *a)
         if (check_templates(cfg, &diag) > 0)
             err = -EINVAL;
     }
-    print_diag(&diag, a->profile, !a->check && !a->leases && !a->ask);
+    print_diag(&diag, a->profile, !a->check && !a->leases && !a->ask && !a->db);
     size_t warnings = diag.n_warnings;
     if (err < 0) {
         fprintf(stderr, "netbootd: %s: %zu error%s, profile refused\n", a->profile,
@@ -213,6 +230,8 @@ static int run(const struct args *a)
     } else if (a->check) {
         config_print_summary(cfg, stdout);
         rc = 0;
+    } else if (a->db) {
+        rc = lease_pg_db_command(cfg, a->db, a->schema_version, stdout, stderr);
     } else if (a->leases) {
         rc = lease_table_print_file(stdout, cfg, (int64_t)time(NULL), a->json) < 0 ? 1 : 0;
     } else if (a->ask) {

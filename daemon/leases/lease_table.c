@@ -12,6 +12,7 @@
 #include "arch.h"
 #include "lease_journal.h"
 #include "lease_json.h"
+#include "lease_pg_admin.h"
 #include "lease_record.h"
 #include "log.h"
 #include "proxy_seen.h"
@@ -207,9 +208,16 @@ int lease_table_print_file(FILE *out, const struct config *cfg, int64_t now, boo
     if (!pool)
         return -ENOMEM;
     struct restore_ctx rc = { pool, 0 };
-    int err = lease_journal_read(cfg->leases.file, restore_cb, &rc, &st);
-    if (err == 0)
+    int err;
+    if (cfg->leases.backend == CONFIG_LEASES_POSTGRESQL) {
+        /* The shared table: every server's leases, not only this one's. */
+        if ((err = lease_pg_read_pool(cfg, pool)) < 0) {
+            lease_pool_free(pool);
+            return err;
+        }
+    } else if ((err = lease_journal_read(cfg->leases.file, restore_cb, &rc, &st)) == 0) {
         err = rc.err;
+    }
     struct proxy_seen *proxied = err == 0 ? load_proxied(cfg->leases.file) : NULL;
     if (err == 0)
         err = print_pool(out, pool, proxied, now, json);
