@@ -138,6 +138,7 @@ struct config_http {
     unsigned max_connections;   /* per listener; default 1024 */
     unsigned max_connections_per_client;    /* from one address; default 64 */
     unsigned idle_timeout;      /* seconds a connection may be silent; default 30 */
+    unsigned header_timeout;    /* seconds a request's headers may take in all; default 10 */
     unsigned max_header_size;   /* bytes of request line and headers; default 16384 */
 };
 

@@ -11,7 +11,7 @@
 #include "config_ctx.h"
 
 const char *const cfg_keys_http[] = { "listen", "root", "max-connections",
-    "max-connections-per-client", "idle-timeout", "max-header-size", NULL };
+    "max-connections-per-client", "idle-timeout", "header-timeout", "max-header-size", NULL };
 
 /* "192.0.2.1:80" -> address and port; false when it is not that. */
 static bool parse_listen(const char *s, struct config_http_listen *out)
@@ -81,6 +81,9 @@ void cfg_load_http(struct cfg_ctx *c, const struct ynode *n, struct config *cfg)
         h->max_connections_per_client = (unsigned)v;
     if ((x = ytree_get(n, "idle-timeout")) && cfg_seconds(c, x, "http.idle-timeout", 1, 86400, &v))
         h->idle_timeout = (unsigned)v;
+    if ((x = ytree_get(n, "header-timeout")) &&
+        cfg_seconds(c, x, "http.header-timeout", 1, 86400, &v))
+        h->header_timeout = (unsigned)v;
     if ((x = ytree_get(n, "max-header-size")) &&
         cfg_uint(c, x, "http.max-header-size", 1024, 1048576, &v))
         h->max_header_size = (unsigned)v;

@@ -142,6 +142,7 @@ static void set_defaults(struct config *cfg)
     cfg->http.max_connections = 1024;
     cfg->http.max_connections_per_client = 64;  /* like tftp: NAT */
     cfg->http.idle_timeout = 30;
+    cfg->http.header_timeout = 10;
     cfg->http.max_header_size = 16384;
     cfg->leases.hook_timeout = 10;
     cfg->leases.hook_queue = 1024;

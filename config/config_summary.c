@@ -151,8 +151,9 @@ static void print_http(const struct config *cfg, FILE *out)
                 h->listen[i].port);
     }
     fprintf(out, "; root %s, connections <= %u (%u per client), idle-timeout %u s, "
-            "headers <= %u bytes\n", h->root ? h->root : "-", h->max_connections,
-            h->max_connections_per_client, h->idle_timeout, h->max_header_size);
+            "header-timeout %u s, headers <= %u bytes\n", h->root ? h->root : "-",
+            h->max_connections, h->max_connections_per_client, h->idle_timeout,
+            h->header_timeout, h->max_header_size);
 }
 
 void config_print_summary(const struct config *cfg, FILE *out)

@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "addr.h"
+#include "http_conns.h"
 #include "http_req.h"
 #include "log.h"
 #include "mhd_loop.h"
@@ -38,6 +39,7 @@ struct http_server {
     void *vars_ctx;
     struct http_listener *l;
     size_t n;
+    struct http_conns conns;    /* the header deadline, over every listener */
     unsigned open;              /* listeners not yet closed, +1 while stopping */
     unsigned requests;          /* begun and not yet completed */
     struct log_ratelimit rl_req, rl_fail, rl_mhd;
@@ -330,6 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         *req_cls = r;
         l->srv->requests++;
+        http_conns_headers_done(c);
         r->started_ns = uv_hrtime();
         client_of(c, r);
         return MHD_YES;
@@ -350,7 +353,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
     struct http_listener *l = cls;
     struct http_req *r = *req_cls;
-    (void)c;
+    http_conns_request_done(c);
     if (!r)
         return;
     *req_cls = NULL;
@@ -377,6 +380,14 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_limited(&srv->rl_mhd, LOG_WARN, "HTTP: %s", line);
 }
 
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_listener *l = cls;
+    http_conns_notify(&l->srv->conns, c, socket_ctx, code);
+    mhd_loop_notify(&l->ml, c, socket_ctx, code);
+}
+
 static int listener_open(struct http_server *srv, struct http_listener *l,
                          const struct config_http *h, const struct config_http_listen *a)
 {
@@ -400,7 +411,7 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->idle_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)h->max_header_size + HTTP_POOL_SLACK,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
-        MHD_OPTION_NOTIFY_CONNECTION, mhd_loop_notify, &l->ml,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, l,
         MHD_OPTION_END);
     if (!l->ml.d) {
         close(fd);
@@ -444,9 +455,12 @@ int http_server_start(uv_loop_t *loop, const struct config *cfg, http_report_cb 
     srv->root_fd = h->root ? open_root(h->root) : -EINVAL;
     if (!srv->l)
         return -ENOMEM;
+    int err = http_conns_init(loop, &srv->conns, h->header_timeout);
+    if (err < 0)
+        return err;
     if (srv->root_fd < 0)
         return srv->root_fd;
-    int err = tftp_rlimit_fit(config_open_files_needed(cfg));
+    err = tftp_rlimit_fit(config_open_files_needed(cfg));
     if (err < 0)
         return err;
     for (size_t i = 0; i < h->n_listen; i++) {
@@ -471,6 +485,7 @@ int http_server_reload(struct http_server *s, const struct config *cfg)
     if (s->root_fd >= 0)
         close(s->root_fd);
     s->root_fd = fd;
+    http_conns_set_timeout(&s->conns, cfg->http.header_timeout);
     return 0;
 }
 
@@ -487,17 +502,24 @@ static void listener_done(struct mhd_loop *m)
     server_release(m->owner);
 }
 
+static void conns_done(struct http_conns *cs)
+{
+    server_release(cs->owner);
+}
+
 void http_server_stop(struct http_server *s)
 {
     if (!s)
         return;
     /* MHD_stop_daemon ends open requests (their reports still arrive); the
      * server is freed once every listener's handles are closed. */
-    s->open = (unsigned)s->n + 1;
+    s->open = (unsigned)s->n + 2;
     for (size_t i = 0; i < s->n; i++) {
         s->l[i].ml.owner = s;
         mhd_loop_close(&s->l[i].ml, listener_done);
     }
+    s->conns.owner = s;
+    http_conns_close(&s->conns, conns_done);
     if (s->root_fd >= 0)
         close(s->root_fd);
     s->root_fd = -1;

@@ -178,6 +178,7 @@ static void test_profile(void **state)
     assert_int_equal(cfg->http.n_listen, 1);
     assert_true(cfg->http.listen[0].ip == 0 && cfg->http.listen[0].port == 80);
     assert_int_equal(cfg->http.idle_timeout, 30);
+    assert_int_equal(cfg->http.header_timeout, 10);
     config_free(cfg);
     cfg = load(P "http: {}\n", "http.listen=[192.0.2.1:8080, 198.51.100.1:80]", 0);
     assert_int_equal(cfg->http.n_listen, 2);
@@ -198,6 +199,11 @@ static void test_profile(void **state)
     config_free(b);
     b = load(P "http: { listen: [192.0.2.1:80], idle-timeout: 5 }\n", NULL, 0);
     assert_true(config_http_restart_needed(&a->http, &b->http));
+    config_free(b);
+    /* The header deadline applies to requests from the reload on. */
+    b = load(P "http: { listen: [192.0.2.1:80], root: /tmp, header-timeout: 4 }\n", NULL, 0);
+    assert_int_equal(b->http.header_timeout, 4);
+    assert_false(config_http_restart_needed(&a->http, &b->http));
     config_free(b);
     b = load(P, NULL, 0);
     assert_true(config_http_restart_needed(&a->http, &b->http));
