@@ -191,13 +191,19 @@ static void check_boot(struct cfg_ctx *c, const struct ynode *root, int root_fd)
                           "class name '%s' is already used by boot[%zu] (line %u)", b->name, j,
                           cfg->boot[j].pos.line);
             }
-        if (root_fd < 0 || !b->filename || is_url(b->filename))
+        if (!b->filename)
+            continue;
+        snprintf(path, sizeof path, "boot[%zu].filename", i);
+        if (is_url(b->filename)) {
+            cfg_check_boot_url(c, node_at(root, "boot", i, "filename"), path, b->filename, root_fd);
+            continue;
+        }
+        if (root_fd < 0)
             continue;
         const char *rel = b->filename;
         while (*rel == '/')
             rel++;
         struct stat st;
-        snprintf(path, sizeof path, "boot[%zu].filename", i);
         if (fstatat(root_fd, rel, &st, 0) < 0)
             cfg_warning(c, node_at(root, "boot", i, "filename"), path,
                         "%s does not exist under the TFTP root %s", b->filename, cfg->tftp.root);

@@ -88,5 +88,10 @@ void cfg_check_semantics(struct cfg_ctx *c, const struct ynode *root);
 /* Warn about boot classes that can never match (config_classes.c); needs
  * hosts[].boot resolved. */
 void cfg_check_classes(struct cfg_ctx *c, const struct ynode *root);
+/* A class's boot file given as a URL (config_check_url.c): when it names
+ * this netbootd's own TFTP or HTTP server, warn (at `at`, profile path
+ * `path`) if the file is not under the root that serves it. */
+void cfg_check_boot_url(struct cfg_ctx *c, const struct ynode *at, const char *path,
+                        const char *url, int tftp_root_fd);
 
 #endif

@@ -1,4 +1,5 @@
-/* missing_boot.h - a TFTP request for a file that is not under the root.
+/* missing_boot.h - a TFTP or HTTP request for a file that is not under the
+ * root.
  * Most are probes and harmless (PXELINUX and GRUB look for configuration
  * files that may not exist); but when the file is the boot file the
  * client's own class hands out, its boot stops there, and the admin should
@@ -18,22 +19,25 @@
 
 struct missing_boot_recent;
 
-/* A not-found report r from the TFTP server, about the client whose lease
- * is l (NULL: none of ours): true, after a rate-limited warning with MAC
- * and class, when the file is that client's class's boot file and the
+/* A not-found report r from the TFTP server (http: the HTTP server's 404),
+ * about the client whose lease is l (NULL: none of ours): true, after a
+ * rate-limited warning with MAC and class, when the file is that client's
+ * class's boot file (for HTTP: the path of its http:// URL) and the
  * client was not reported in the last MISSING_BOOT_QUIET_S seconds. A
  * lease-less client's MAC comes from the neighbour table and its class
  * from the proxied clients' table (proxied may be NULL). */
 bool missing_boot_check(const struct config *cfg, struct proxy_seen *proxied,
                         struct missing_boot_recent *recent,
-                        const struct tftp_transfer_report *r, const struct lease *l,
-                        int64_t now);
+                        const struct tftp_transfer_report *r, bool http,
+                        const struct lease *l, int64_t now);
 
-/* Is `file` (as the TFTP server cleaned it: relative, no "//") the boot
- * file of any class? A cheap test before the client is looked up. */
-bool missing_boot_any_class(const struct config *cfg, const char *file);
-/* Is `file` the boot file of the class named class_name? */
-bool missing_boot_of_class(const struct config *cfg, const char *class_name, const char *file);
+/* Is `file` (as the server cleaned it: relative, no "//"), asked for over
+ * HTTP (http) or TFTP, the boot file of any class? A cheap test before the
+ * client is looked up. */
+bool missing_boot_any_class(const struct config *cfg, const char *file, bool http);
+/* Is it the boot file of the class named class_name? */
+bool missing_boot_of_class(const struct config *cfg, const char *class_name, const char *file,
+                           bool http);
 
 /* A client whose firmware retries its request gives one warning and one
  * event per MISSING_BOOT_QUIET_S seconds, not one per retry; the last

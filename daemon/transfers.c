@@ -17,7 +17,8 @@
 static void transfer_ended(struct netbootd *nb, const struct tftp_transfer_report *r, bool http)
 {
     struct lease *l = lease_pool_find_ip(nb->pool, r->client_ip);
-    if (r->not_found && !missing_boot_check(nb->cfg, nb->proxied, &nb->missing, r, l, wall_now()))
+    if (r->not_found && !missing_boot_check(nb->cfg, nb->proxied, &nb->missing, r, http, l,
+                                            wall_now()))
         return;
     enum netboot_event_kind done = http ? EV_HTTP_DONE : EV_TFTP_DONE;
     enum netboot_event_kind failed = http ? EV_HTTP_FAILED : EV_TFTP_FAILED;

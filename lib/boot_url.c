@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool boot_url_is_url(const char *filename)
@@ -128,4 +129,57 @@ const char *boot_url_problem(const char *url, size_t *at)
         return "the path ends in '/': it must name a file";
     }
     return NULL;
+}
+
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* The path from p (after its '/') up to '?' or '#', %XX decoded. */
+static bool split_path(const char *p, char *out, size_t size)
+{
+    size_t o = 0;
+    for (; *p && *p != '?' && *p != '#'; p++) {
+        char ch = *p;
+        if (ch == '%') {
+            int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+            if (lo < 0 || (hi == 0 && lo == 0))
+                return false;
+            ch = (char)(hi * 16 + lo);
+            p += 2;
+        }
+        if (o + 1 >= size)
+            return false;
+        out[o++] = ch;
+    }
+    out[o] = '\0';
+    return o > 0;
+}
+
+bool boot_url_split(const char *url, struct boot_url_parts *out)
+{
+    size_t at;
+    if (boot_url_problem(url, &at))
+        return false;
+    memset(out, 0, sizeof *out);
+    const char *sep = strstr(url, "://"), *h = sep + 3;
+    snprintf(out->scheme, sizeof out->scheme, "%.*s", (int)(sep - url), url);
+    size_t hlen = strcspn(h, ":/");
+    if (hlen >= sizeof out->host)
+        return false;
+    memcpy(out->host, h, hlen);
+    h += hlen;
+    if (*h == ':') {
+        char *end;
+        out->port = (unsigned)strtoul(h + 1, &end, 10);
+        h = end;
+    }
+    return split_path(h + 1, out->path, sizeof out->path);
 }

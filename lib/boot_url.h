@@ -35,4 +35,18 @@ size_t boot_url_expanded_max(const char *filename);
  * with '/' and names a file; no spaces or control characters. */
 const char *boot_url_problem(const char *url, size_t *at);
 
+/* A URL boot_url_problem accepts, in parts: the scheme, the host as written
+ * (`${server}` included), the port (0 when none is given) and the path
+ * without its leading '/', query and fragment, %XX decoded (what a server
+ * looks up). */
+struct boot_url_parts {
+    char scheme[6];
+    char host[64];
+    unsigned port;
+    char path[256];
+};
+
+/* false when url is not such a URL, or a part does not fit. */
+bool boot_url_split(const char *url, struct boot_url_parts *out);
+
 #endif

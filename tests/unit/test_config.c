@@ -384,6 +384,35 @@ static void test_warning_missing_boot_file(void **state)
     config_free(cfg);
 }
 
+static char *warnings_of(const char *yaml);
+
+/* A boot URL naming this netbootd (${server} or an own address, a port it
+ * serves): its file must be under the root of that protocol; other hosts'
+ * and other ports' URLs are not looked at. */
+static void test_warning_missing_boot_url(void **state)
+{
+    (void)state;
+    const char *classes[] = { "http://${server}:8080/no/such.efi",
+                              "http://192.0.2.1:8080/no/own.efi?x",
+                              "http://198.51.100.9:8080/no/o.efi",
+                              "http://${server}/no/port80.efi",
+                              "tftp://${server}/no/t.efi" };
+    char yaml[1024];
+    int n = snprintf(yaml, sizeof yaml, "%s", BASE "subnets: [{ subnet: 192.0.2.0/24 }]\n"
+                     "http: { listen: [192.0.2.1:8080] }\nboot:\n");
+    for (size_t i = 0; i < 5; i++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n,
+                      "  - { name: c%zu, match: { user-class: [u%zu] }, filename: '%s' }\n", i,
+                      i, classes[i]);
+    assert_string_equal(warnings_of(yaml),
+        "c.yaml:6:56: warning: boot[0].filename: http://${server}:8080/no/such.efi: "
+        "no/such.efi does not exist under the HTTP root /tmp\n"
+        "c.yaml:7:56: warning: boot[1].filename: http://192.0.2.1:8080/no/own.efi?x: "
+        "no/own.efi does not exist under the HTTP root /tmp\n"
+        "c.yaml:10:56: warning: boot[4].filename: tftp://${server}/no/t.efi: "
+        "no/t.efi does not exist under the TFTP root /tmp");
+}
+
 /* The warnings a profile loads with, joined by newlines ("" for none). */
 static char *warnings_of(const char *yaml)
 {
@@ -582,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_control_socket),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_warning_missing_boot_file),
+        cmocka_unit_test(test_warning_missing_boot_url),
         cmocka_unit_test(test_class_shadowing),
         cmocka_unit_test(test_diag_file_order),
         cmocka_unit_test(test_proxy_mode),

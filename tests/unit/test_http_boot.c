@@ -273,6 +273,27 @@ static void expect_error(const char *filename, const char *want)
     assert_true(ok);
 }
 
+/* A URL in parts: the path as a server looks it up. */
+static void test_split(void **state)
+{
+    (void)state;
+    struct boot_url_parts u;
+    assert_true(boot_url_split("http://${server}:8080/efi64/grub%2Bx64.efi?a=1#f", &u));
+    assert_string_equal(u.scheme, "http");
+    assert_string_equal(u.host, "${server}");
+    assert_int_equal(u.port, 8080);
+    assert_string_equal(u.path, "efi64/grub+x64.efi");
+    assert_true(boot_url_split("tftp://192.0.2.1/ipxe/ipxe.efi", &u));
+    assert_string_equal(u.scheme, "tftp");
+    assert_string_equal(u.host, "192.0.2.1");
+    assert_int_equal(u.port, 0);
+    assert_string_equal(u.path, "ipxe/ipxe.efi");
+    assert_false(boot_url_split("efi64/grubx64.efi", &u));     /* not a URL */
+    assert_false(boot_url_split("http://h/a%zz", &u));          /* bad escape */
+    assert_false(boot_url_split("http://h/a%00b", &u));         /* NUL */
+    assert_false(boot_url_split("http://h/?x", &u));            /* no file */
+}
+
 static void test_check_urls(void **state)
 {
     (void)state;
@@ -300,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_full_pxe_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_proxy_offer, setup, teardown),
         cmocka_unit_test(test_check_urls),
+        cmocka_unit_test(test_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

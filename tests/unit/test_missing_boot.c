@@ -12,6 +12,9 @@ static const char profile[] =
     "  - { name: bios, match: { arch: [bios] }, filename: bios/pxelinux.0 }\n"
     "  - { name: uefi64, match: { arch: [efi-x64] }, filename: /efi64//syslinux.efi }\n"
     "  - { name: http, match: { user-class: [iPXE] }, filename: 'http://192.0.2.1/boot.ipxe' }\n"
+    "  - { name: uefi-http, match: { arch: [efi-x64-http] },\n"
+    "      filename: 'http://${server}:8080//efi64/grub%2Bx64.efi?x=1' }\n"
+    "  - { name: tftp-url, match: { arch: [efi-bc] }, filename: 'tftp://${server}/ipxe/ipxe.efi' }\n"
     "tftp: { root: / }\n"
     "leases: { file: /nonexistent/leases }\n";
 
@@ -19,19 +22,30 @@ static void the_own_class_file_only(void **state)
 {
     (void)state;
     struct config *cfg = load_profile(profile, NULL, 0);
-    assert_true(missing_boot_any_class(cfg, "bios/pxelinux.0"));
-    assert_true(missing_boot_of_class(cfg, "bios", "bios/pxelinux.0"));
+    assert_true(missing_boot_any_class(cfg, "bios/pxelinux.0", false));
+    assert_true(missing_boot_of_class(cfg, "bios", "bios/pxelinux.0", false));
     /* the profile's "/efi64//syslinux.efi" is what a client asks as efi64/syslinux.efi */
-    assert_true(missing_boot_of_class(cfg, "uefi64", "efi64/syslinux.efi"));
+    assert_true(missing_boot_of_class(cfg, "uefi64", "efi64/syslinux.efi", false));
     /* another class's file, an unknown class, no class: not this client's boot file */
-    assert_false(missing_boot_of_class(cfg, "uefi64", "bios/pxelinux.0"));
-    assert_false(missing_boot_of_class(cfg, "gone", "bios/pxelinux.0"));
-    assert_false(missing_boot_of_class(cfg, "", "bios/pxelinux.0"));
-    assert_false(missing_boot_of_class(cfg, NULL, "bios/pxelinux.0"));
+    assert_false(missing_boot_of_class(cfg, "uefi64", "bios/pxelinux.0", false));
+    assert_false(missing_boot_of_class(cfg, "gone", "bios/pxelinux.0", false));
+    assert_false(missing_boot_of_class(cfg, "", "bios/pxelinux.0", false));
+    assert_false(missing_boot_of_class(cfg, NULL, "bios/pxelinux.0", false));
     /* probes: PXELINUX's config search, GRUB's */
-    assert_false(missing_boot_any_class(cfg, "bios/pxelinux.cfg/01-52-54-00-aa-bb-01"));
-    assert_false(missing_boot_any_class(cfg, "grub/x86_64-efi/command.lst"));
-    assert_false(missing_boot_of_class(cfg, "http", "boot.ipxe"));
+    assert_false(missing_boot_any_class(cfg, "bios/pxelinux.cfg/01-52-54-00-aa-bb-01", false));
+    assert_false(missing_boot_any_class(cfg, "grub/x86_64-efi/command.lst", false));
+    /* a URL's file is missing over its own protocol only */
+    assert_false(missing_boot_of_class(cfg, "http", "boot.ipxe", false));
+    assert_true(missing_boot_of_class(cfg, "http", "boot.ipxe", true));
+    assert_true(missing_boot_any_class(cfg, "boot.ipxe", true));
+    /* the path as the server sees it: cleaned, %XX decoded, no query */
+    assert_true(missing_boot_of_class(cfg, "uefi-http", "efi64/grub+x64.efi", true));
+    assert_false(missing_boot_of_class(cfg, "uefi-http", "efi64/grub+x64.efi", false));
+    assert_true(missing_boot_of_class(cfg, "tftp-url", "ipxe/ipxe.efi", false));
+    assert_false(missing_boot_of_class(cfg, "tftp-url", "ipxe/ipxe.efi", true));
+    /* a plain filename is a TFTP file: an HTTP 404 for it is a probe */
+    assert_false(missing_boot_of_class(cfg, "bios", "bios/pxelinux.0", true));
+    assert_false(missing_boot_any_class(cfg, "bios/pxelinux.0", true));
     config_free(cfg);
 }
 
