@@ -15,5 +15,5 @@ rc=$?
 echo "$out"
 [ "$rc" = 0 ] || exit 1
 # The class netbootd chose, and what the booted kernel says of itself.
-grep -q "class=grub-arm64" <<< "$out" || { echo "netbootd did not answer with class grub-arm64"; exit 1; }
+grep -q "arch=efi-arm64 class=grub-arm64" <<< "$out" || { echo "netbootd did not answer option 93 = 11 with class grub-arm64"; exit 1; }
 grep -q "NETBOOTD-MARKER: booted arch=arm64 firmware=efi64" <<< "$out" || { echo "the marker is not from a 64-bit UEFI arm64 kernel"; exit 1; }
