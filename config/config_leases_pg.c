@@ -36,8 +36,8 @@ int config_pg_conninfo_check(const char *conninfo, char *why, size_t size)
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
     if (!opts) {
-        snprintf(why, size, "not a libpq connection string: %s",
-                 err ? strtok(err, "\n") : "out of memory");
+        snprintf(why, size, "not a libpq connection string: %.*s",
+                 err ? (int)strcspn(err, "\n") : 13, err ? err : "out of memory");
         PQfreemem(err);
         return -1;
     }

@@ -40,6 +40,8 @@ void netbootd_lease_changed(struct netbootd *nb, const struct lease *l)
 {
     if (nb->store)
         lease_store_append(nb->store, l);
+    else if (nb->pg)
+        lease_pg_append(nb->pg, l, NULL, NULL);
 }
 
 void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
@@ -49,16 +51,33 @@ void netbootd_event(struct netbootd *nb, const struct netboot_event *ev)
     hooks_emit(nb->hooks, ev);
 }
 
-static void expired_cb(const struct lease *l, void *ctx)
+static void expire_event(struct netbootd *nb, const struct lease *l)
 {
-    struct netbootd *nb = ctx;
     char ip[16], mac[20];
     struct netboot_event ev = { .kind = EV_EXPIRE, .time = wall_now(), .arch = -1 };
     netboot_event_add_lease(&ev, l);
     log_info("lease expired: %s (%s)", log_ipv4(l->ip, ip, sizeof ip),
              log_hwaddr(l->mac, 6, mac, sizeof mac));
-    netbootd_lease_changed(nb, l);
     netbootd_event(nb, &ev);
+}
+
+/* A shared database: every server sees the lease run out; the one whose
+ * write the database applies first tells the hooks, the others stay quiet. */
+static void pg_expired_cb(const struct lease *l, bool applied, void *ctx)
+{
+    if (applied)
+        expire_event(ctx, l);
+}
+
+static void expired_cb(const struct lease *l, void *ctx)
+{
+    struct netbootd *nb = ctx;
+    if (nb->pg) {
+        lease_pg_append(nb->pg, l, pg_expired_cb, nb);
+        return;
+    }
+    netbootd_lease_changed(nb, l);
+    expire_event(nb, l);
 }
 
 /* Save the proxied clients' table when it changed: rewritten whole, at
@@ -98,6 +117,7 @@ static void expire_timer_cb(uv_timer_t *t)
 struct start_files {
     struct state_file leases, evlog, proxied;
     char proxied_path[4096];
+    char pg_password[1024];     /* leases.postgresql: read as root, wiped after start */
 };
 
 /* Everything a start needs that can be checked without creating anything:
@@ -105,10 +125,6 @@ struct start_files {
 static int validate(const struct config *cfg, struct privdrop_user *u, struct start_files *f)
 {
     struct state_file *leases = &f->leases, *evlog = &f->evlog;
-    if (cfg->leases.backend == CONFIG_LEASES_POSTGRESQL) {
-        log_error("leases.backend: postgresql is not in this build yet; use file");
-        return -ENOTSUP;
-    }
     int err = privdrop_resolve(cfg->user, u);
     if (err < 0)
         return err;
@@ -119,9 +135,13 @@ static int validate(const struct config *cfg, struct privdrop_user *u, struct st
         }
     }
     struct state_owner o = { u->uid, u->gid, u->name };
-    err = state_file_init(leases, STATE_LEASE_FILE, cfg->leases.file);
-    if (err == 0)
+    if (cfg->leases.backend == CONFIG_LEASES_POSTGRESQL) {
+        if ((err = lease_pg_password(&cfg->leases, f->pg_password, sizeof f->pg_password)) < 0)
+            log_error("leases.postgresql.password-file %s: %s", cfg->leases.pg_password_file,
+                      strerror(-err));
+    } else if ((err = state_file_init(leases, STATE_LEASE_FILE, cfg->leases.file)) == 0) {
         err = state_file_check(leases, &o);
+    }
     if (err == 0 && cfg->leases.event_log) {
         err = state_file_init(evlog, STATE_EVENT_LOG, cfg->leases.event_log);
         if (err == 0)
@@ -153,6 +173,8 @@ static void dhcp_when_durable_cb(void (*done)(void *arg, int status), void *arg,
     struct netbootd *nb = ctx;
     if (nb->store)
         lease_store_when_durable(nb->store, done, arg);
+    else if (nb->pg)
+        lease_pg_when_durable(nb->pg, done, arg);
     else
         done(arg, -ESHUTDOWN);
 }
@@ -194,16 +216,22 @@ static int open_state(struct netbootd *nb, struct config *cfg, const struct priv
 {
     struct state_file *leases = &f->leases, *evlog = &f->evlog;
     struct state_owner o = { u->uid, u->gid, u->name };
-    int err = state_file_open(leases, &o);
-    if (err < 0)
-        return err;
-    err = lease_store_open(nb->loop, leases->dir_fd, leases->fd, cfg->leases.file, nb->pool,
-                           &nb->store);
-    if (err < 0) {
-        log_error("lease file %s: %s", cfg->leases.file, strerror(-err));
-        return err;
+    int err;
+    if (cfg->leases.backend == CONFIG_LEASES_POSTGRESQL) {
+        /* Connects in the background: until then no ACK goes out. */
+        if ((err = lease_pg_open(nb->loop, &cfg->leases, f->pg_password, nb->pool, &nb->pg)) < 0)
+            return err;
+    } else {
+        if ((err = state_file_open(leases, &o)) < 0)
+            return err;
+        err = lease_store_open(nb->loop, leases->dir_fd, leases->fd, cfg->leases.file,
+                               nb->pool, &nb->store);
+        if (err < 0) {
+            log_error("lease file %s: %s", cfg->leases.file, strerror(-err));
+            return err;
+        }
+        leases->dir_fd = leases->fd = -1;
     }
-    leases->dir_fd = leases->fd = -1;
     if (f->proxied_path[0]) {
         if ((err = state_file_open(&f->proxied, &o)) < 0)
             return err;
@@ -273,6 +301,7 @@ static int netbootd_start(struct netbootd *nb)
     memset(&f, 0, sizeof f);
     f.leases = f.evlog = f.proxied = (struct state_file){ .dir_fd = -1, .fd = -1 };
     int err = start(nb, &f);
+    memset(f.pg_password, 0, sizeof f.pg_password);
     state_file_close(&f.leases);
     state_file_close(&f.evlog);
     state_file_close(&f.proxied);
@@ -288,6 +317,10 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
 {
     if (strcmp(fresh->leases.file, nb->cfg->leases.file) != 0)
         log_warn("SIGHUP: leases.file changed; it takes effect at the next restart");
+    if (fresh->leases.backend != nb->cfg->leases.backend ||
+        strcmp(fresh->leases.pg_conninfo ? fresh->leases.pg_conninfo : "",
+               nb->cfg->leases.pg_conninfo ? nb->cfg->leases.pg_conninfo : "") != 0)
+        log_warn("SIGHUP: leases.backend and leases.postgresql take effect at the next restart");
     /* Everything that can fail comes first: a failed reload changes nothing. */
     char *leases_file = strdup(nb->cfg->leases.file);
     if (!leases_file)
@@ -349,6 +382,8 @@ static void netbootd_stop(struct netbootd *nb)
     /* Pending lease writes are flushed and held ACKs dropped. */
     lease_store_close(nb->store);
     nb->store = NULL;
+    lease_pg_close(nb->pg);
+    nb->pg = NULL;
     hooks_stop(nb->hooks);
     nb->hooks = NULL;
     if (uv_is_active((uv_handle_t *)&nb->expire_timer) || nb->expire_timer.data)

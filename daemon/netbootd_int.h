@@ -15,6 +15,8 @@
 #include "hooks.h"
 #include "http_server.h"
 #include "lease_pool.h"
+#include "lease_pg.h"
+#include "lease_pg_admin.h"
 #include "lease_store.h"
 #include "log_ring.h"
 #include "metrics_http.h"
@@ -32,7 +34,8 @@ struct netbootd {
     size_t n_sets;
     struct config *cfg;
     struct lease_pool *pool;
-    struct lease_store *store;
+    struct lease_store *store;  /* leases.backend: file */
+    struct lease_pg *pg;        /* leases.backend: postgresql */
     struct hooks *hooks;
     struct dhcp_io *dhcp;
     struct tftp_server *tftp;
