@@ -127,9 +127,16 @@ struct config_tftp {
 
 /* HTTP (http/http_server.h); off unless the profile has `http:`. */
 struct config_http_listen {
-    uint32_t ip;                /* host order; 0 = every address */
+    uint32_t ip;                /* host order; 0 = every address (IPv4) */
     uint16_t port;
+    bool v6;                    /* an IPv6 listener ("[ADDR]:PORT"): ip6, not ip */
+    uint8_t ip6[16];            /* network order; all zero = every address */
 };
+
+/* "192.0.2.1:80" or "[2001:db8::1]:80", into buf (size >= 56); returns buf. */
+const char *config_http_listen_text(const struct config_http_listen *a, char *buf, size_t size);
+/* The same address, family and port? */
+bool config_http_listen_same(const struct config_http_listen *a, const struct config_http_listen *b);
 
 struct config_http {
     bool enabled;               /* the profile has an http: key */

@@ -23,7 +23,7 @@ static bool own_host(const struct config *cfg, const char *host, bool http)
     if (!parse_ipv4_text(host, &ip))
         return false;
     for (size_t i = 0; http && i < cfg->http.n_listen; i++)
-        if (cfg->http.listen[i].ip == ip)
+        if (!cfg->http.listen[i].v6 && cfg->http.listen[i].ip == ip)
             return true;
     for (size_t i = 0; i < cfg->n_interfaces; i++) {
         struct netif nif = { 0 };

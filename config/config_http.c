@@ -1,7 +1,9 @@
 /* config_http.c - the profile's `http:` section (docs/profile.md).
  *
  * HTTP is off unless the profile has an `http:` key: an upgrade never opens
- * a port by itself. Listen addresses are "ADDR:PORT" strings (IPv4). */
+ * a port by itself. Listen addresses are "ADDR:PORT" strings, IPv6 ones
+ * in brackets ("[::1]:8080", "[::]:80"). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +15,48 @@
 const char *const cfg_keys_http[] = { "listen", "root", "max-connections",
     "max-connections-per-client", "idle-timeout", "header-timeout", "max-header-size", NULL };
 
-/* "192.0.2.1:80" -> address and port; false when it is not that. */
+/* "192.0.2.1:80" or "[::1]:80" -> address and port; false when it is
+ * not that. */
 static bool parse_listen(const char *s, struct config_http_listen *out)
 {
     const char *colon = strrchr(s, ':');
-    char ip[16], *end;
-    if (!colon || (size_t)(colon - s) >= sizeof ip || colon[1] == '\0')
+    char ip[INET6_ADDRSTRLEN], *end;
+    bool v6 = s[0] == '[';
+    if (v6)
+        s++;
+    size_t len = colon ? (size_t)(colon - s) - (v6 ? 1 : 0) : 0;
+    if (!colon || colon < s || len >= sizeof ip || colon[1] == '\0' ||
+        (v6 && colon[-1] != ']'))
         return false;
-    memcpy(ip, s, (size_t)(colon - s));
-    ip[colon - s] = '\0';
+    memcpy(ip, s, len);
+    ip[len] = '\0';
     errno = 0;
     unsigned long port = strtoul(colon + 1, &end, 10);
-    if (*end || errno || port == 0 || port > 65535 || !parse_ipv4_text(ip, &out->ip))
+    if (*end || errno || port == 0 || port > 65535)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->v6 = v6;
+    if (v6 ? inet_pton(AF_INET6, ip, out->ip6) != 1 : !parse_ipv4_text(ip, &out->ip))
         return false;
     out->port = (uint16_t)port;
     return true;
+}
+
+const char *config_http_listen_text(const struct config_http_listen *a, char *buf, size_t size)
+{
+    char ip[INET6_ADDRSTRLEN];
+    if (a->v6)
+        snprintf(buf, size, "[%s]:%u", inet_ntop(AF_INET6, a->ip6, ip, sizeof ip) ? ip : "?",
+                 a->port);
+    else
+        snprintf(buf, size, "%s:%u", log_ipv4(a->ip, ip, sizeof ip), a->port);
+    return buf;
+}
+
+bool config_http_listen_same(const struct config_http_listen *a, const struct config_http_listen *b)
+{
+    return a->v6 == b->v6 && a->port == b->port &&
+           (a->v6 ? memcmp(a->ip6, b->ip6, sizeof a->ip6) == 0 : a->ip == b->ip);
 }
 
 static void load_listen(struct cfg_ctx *c, const struct ynode *x, struct config_http *h)
@@ -40,7 +69,7 @@ static void load_listen(struct cfg_ctx *c, const struct ynode *x, struct config_
     for (size_t i = 0; i < n; i++) {
         if (h->listen && !parse_listen(list[i], &h->listen[h->n_listen]))
             cfg_error(c, x->kind == YNODE_SEQ ? x->items[i] : x, "http.listen",
-                      "'%s' is not ADDR:PORT (e.g. 192.0.2.1:80)", list[i]);
+                      "'%s' is not ADDR:PORT (e.g. 192.0.2.1:80, [::]:80)", list[i]);
         else if (h->listen)
             h->n_listen++;
         free(list[i]);
@@ -117,7 +146,7 @@ bool config_http_restart_needed(const struct config_http *a, const struct config
         a->idle_timeout != b->idle_timeout || a->max_header_size != b->max_header_size)
         return true;
     for (size_t i = 0; i < a->n_listen; i++)
-        if (a->listen[i].ip != b->listen[i].ip || a->listen[i].port != b->listen[i].port)
+        if (!config_http_listen_same(&a->listen[i], &b->listen[i]))
             return true;
     return false;
 }

@@ -146,9 +146,8 @@ static void print_http(const struct config *cfg, FILE *out)
     }
     fprintf(out, "http: ");
     for (size_t i = 0; i < h->n_listen; i++) {
-        char a[16];
-        fprintf(out, "%s%s:%u", i ? ", " : "", log_ipv4(h->listen[i].ip, a, sizeof a),
-                h->listen[i].port);
+        char a[64];
+        fprintf(out, "%s%s", i ? ", " : "", config_http_listen_text(&h->listen[i], a, sizeof a));
     }
     fprintf(out, "; root %s, connections <= %u (%u per client), idle-timeout %u s, "
             "header-timeout %u s, headers <= %u bytes\n", h->root ? h->root : "-",
@@ -177,9 +176,9 @@ void config_print_summary(const struct config *cfg, FILE *out)
         fprintf(out, "tftp: disabled\n");
     print_http(cfg, out);
     if (cfg->metrics.enabled) {
-        char a[16];
-        fprintf(out, "metrics: http://%s:%u/metrics\n",
-                log_ipv4(cfg->metrics.listen.ip, a, sizeof a), cfg->metrics.listen.port);
+        char a[64];
+        fprintf(out, "metrics: http://%s/metrics\n",
+                config_http_listen_text(&cfg->metrics.listen, a, sizeof a));
     } else {
         fprintf(out, "metrics: off (no metrics: key)\n");
     }

@@ -96,12 +96,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 int metrics_http_start(uv_loop_t *loop, const struct config_metrics *m, metrics_render_cb cb,
                        void *ctx, struct metrics_http **out)
 {
-    char ip[16];
-    log_ipv4(m->listen.ip, ip, sizeof ip);
+    char ip[64];
+    config_http_listen_text(&m->listen, ip, sizeof ip);
     *out = NULL;
-    int fd = mhd_listen_tcp(m->listen.ip, m->listen.port, 64);
+    int fd = mhd_listen_tcp(&m->listen, 64);
     if (fd < 0) {
-        log_error("metrics listen %s:%u: %s", ip, m->listen.port, strerror(-fd));
+        log_error("metrics listen %s: %s", ip, strerror(-fd));
         return fd;
     }
     struct metrics_http *s = calloc(1, sizeof *s);
@@ -122,7 +122,7 @@ int metrics_http_start(uv_loop_t *loop, const struct config_metrics *m, metrics_
                                MHD_OPTION_END);
     s->ml.owner = s;
     if (!s->ml.d || mhd_loop_start(loop, &s->ml) < 0) {
-        log_error("metrics listen %s:%u: libmicrohttpd refused to start", ip, m->listen.port);
+        log_error("metrics listen %s: libmicrohttpd refused to start", ip);
         if (s->ml.d)
             MHD_stop_daemon(s->ml.d);
         else
@@ -130,7 +130,7 @@ int metrics_http_start(uv_loop_t *loop, const struct config_metrics *m, metrics_
         free(s);
         return -EINVAL;
     }
-    log_info("metrics on http://%s:%u/metrics", ip, m->listen.port);
+    log_info("metrics on http://%s/metrics", ip);
     *out = s;
     return 0;
 }

@@ -341,8 +341,7 @@ static int netbootd_apply_config(struct netbootd *nb, struct config *fresh)
     if (config_http_restart_needed(&nb->cfg->http, &fresh->http))
         log_warn("SIGHUP: http: on/off, listen and limits take effect at the next restart");
     if (nb->cfg->metrics.enabled != fresh->metrics.enabled ||
-        nb->cfg->metrics.listen.ip != fresh->metrics.listen.ip ||
-        nb->cfg->metrics.listen.port != fresh->metrics.listen.port)
+        !config_http_listen_same(&nb->cfg->metrics.listen, &fresh->metrics.listen))
         log_warn("SIGHUP: metrics: on/off and listen take effect at the next restart");
     if ((fresh->user || nb->cfg->user) &&
         (!fresh->user || !nb->cfg->user || strcmp(fresh->user, nb->cfg->user) != 0))

@@ -391,11 +391,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 static int listener_open(struct http_server *srv, struct http_listener *l,
                          const struct config_http *h, const struct config_http_listen *a)
 {
-    char ip[16];
-    int fd = mhd_listen_tcp(a->ip, a->port, 511);
-    log_ipv4(a->ip, ip, sizeof ip);
+    char ip[64];
+    int fd = mhd_listen_tcp(a, 511);
+    config_http_listen_text(a, ip, sizeof ip);
     if (fd < 0) {
-        log_error("HTTP listen %s:%u: %s", ip, a->port, strerror(-fd));
+        log_error("HTTP listen %s: %s", ip, strerror(-fd));
         return fd;
     }
     l->srv = srv;
@@ -415,7 +415,7 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
         MHD_OPTION_END);
     if (!l->ml.d) {
         close(fd);
-        log_error("HTTP listen %s:%u: libmicrohttpd refused to start", ip, a->port);
+        log_error("HTTP listen %s: libmicrohttpd refused to start", ip);
         return -EINVAL;
     }
     l->ml.owner = srv;
@@ -425,7 +425,7 @@ static int listener_open(struct http_server *srv, struct http_listener *l,
         l->ml.d = NULL;
         return err;
     }
-    log_info("HTTP listening on %s:%u", ip, a->port);
+    log_info("HTTP listening on %s", ip);
     return 0;
 }
 

@@ -3,21 +3,28 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define MHD_LOOP_TIMER_MAX_MS 3600000u   /* re-check at least this often */
 #define MHD_LOOP_RERUNS 4
 
-int mhd_listen_tcp(uint32_t ip, uint16_t port, int backlog)
+int mhd_listen_tcp(const struct config_http_listen *a, int backlog)
 {
-    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
-                               .sin_addr.s_addr = htonl(ip) };
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(a->port),
+                               .sin_addr.s_addr = htonl(a->ip) };
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(a->port) };
+    memcpy(&sin6.sin6_addr, a->ip6, sizeof a->ip6);
+    const struct sockaddr *sa = a->v6 ? (const struct sockaddr *)&sin6
+                                      : (const struct sockaddr *)&sin;
+    socklen_t len = a->v6 ? sizeof sin6 : sizeof sin;
+    int one = 1, fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, backlog) < 0) {
+        (a->v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+        bind(fd, sa, len) < 0 || listen(fd, backlog) < 0) {
         int err = -errno;
         close(fd);
         return err;

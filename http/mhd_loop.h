@@ -10,6 +10,8 @@
 #include <uv.h>
 #include <microhttpd.h>
 
+#include "config.h"
+
 struct mhd_loop {
     struct MHD_Daemon *d;       /* set by the caller before mhd_loop_start */
     uv_poll_t poll;
@@ -20,9 +22,11 @@ struct mhd_loop {
     void *owner;                /* the caller's, for done */
 };
 
-/* A listening TCP socket on ip:port (host order), non-blocking and
- * close-on-exec, for MHD_OPTION_LISTEN_SOCKET. fd or -errno. */
-int mhd_listen_tcp(uint32_t ip, uint16_t port, int backlog);
+/* A listening TCP socket on a's address and port, non-blocking and
+ * close-on-exec, for MHD_OPTION_LISTEN_SOCKET; an IPv6 one takes IPv6
+ * only (IPV6_V6ONLY), so "[::]:80" and "0.0.0.0:80" can both be listed,
+ * as with nginx. fd or -errno. */
+int mhd_listen_tcp(const struct config_http_listen *a, int backlog);
 
 /* MHD_OPTION_NOTIFY_CONNECTION callback; its cls is the struct mhd_loop. */
 void mhd_loop_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
