@@ -9,8 +9,10 @@ PXE_RUNS="${BENCH_PXE_RUNS:-3}"
 [ "$QUICK" = 1 ] && PXE_RUNS=1
 bench_pxe() {
     scripts/make-boot-tree build/tftproot >/dev/null || true
-    # arm64, ia32: GRUB from grub-efi.yaml (lab-boot); BENCH_PXE_ARCHS picks a subset
-    for arch in ${BENCH_PXE_ARCHS:-bios uefi arm64 ia32}; do
+    scripts/make-boot-tree-secureboot build/tftproot-secureboot >/dev/null || true
+    # arm64, ia32: GRUB from grub-efi.yaml; secureboot: shim, GRUB and kernel
+    # signed (lab-boot); BENCH_PXE_ARCHS picks a subset
+    for arch in ${BENCH_PXE_ARCHS:-bios uefi arm64 ia32 secureboot}; do
         declare -gA pxe_vals=() pxe_failed=() pxe_net=() pxe_xfer=()
         for _ in $(seq 1 "$PXE_RUNS"); do
             for server in netbootd dnsmasq; do
