@@ -85,6 +85,9 @@ static void transfers(struct metrics_wr *w, const struct netbootd *nb)
             m->http_failed);
     counter(w, "netbootd_http_sent_bytes_total", "Body bytes of HTTP GETs sent whole.",
             m->http_bytes);
+    counter(w, "netbootd_http_header_timeouts_total",
+            "HTTP connections closed because a request's headers took longer than "
+            "http.header-timeout.", m->http_header_timeouts);
     gauge(w, "netbootd_http_requests", "HTTP requests being answered now.",
           (double)http_server_requests(nb->http));
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "metrics.h"
 #include "tcp_rx.h"
 
 #define HTTP_CONNS_SWEEP_MAX_MS 1000u
@@ -71,7 +72,7 @@ static void sweep(uv_timer_t *t)
         if (k->state != CONN_HEADERS || now - k->since_ms < cs->timeout_ms)
             continue;
         k->state = CONN_CUT;
-        cs->cut++;
+        metrics.http_header_timeouts++;
         log_limited(&cs->rl, LOG_INFO, "HTTP %s: request headers not complete after %llu s: "
                     "connection closed (http.header-timeout)", k->peer,
                     (unsigned long long)(cs->timeout_ms / 1000));

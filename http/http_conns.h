@@ -26,7 +26,6 @@ struct http_conns {
     struct http_conn *list;     /* every open connection */
     size_t n;
     uint64_t timeout_ms;
-    uint64_t cut;               /* connections shut down at the deadline so far */
     bool timer_open;
     struct log_ratelimit rl;
     void (*done)(struct http_conns *cs);

@@ -36,6 +36,7 @@ struct metrics_counters {
     uint64_t dhcp_drop[METRICS_DROP_N];
     uint64_t tftp_started, tftp_done, tftp_failed, tftp_bytes, tftp_resent;
     uint64_t http_done, http_failed, http_bytes;
+    uint64_t http_header_timeouts;  /* connections cut at http.header-timeout */
     uint64_t sync_bucket[METRICS_SYNC_BUCKETS + 1];     /* last one: +Inf */
     uint64_t sync_count;
     double sync_sum;

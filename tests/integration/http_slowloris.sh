@@ -8,7 +8,8 @@
 #    deadline (but within idle-timeout) is kept and its next request served;
 #    the clock of that next request starts with its first byte, and a
 #    trickled second request is cut at the deadline as well
-#  - --check shows the deadline; the cut is logged
+#  - --check shows the deadline; each cut is logged and counted in
+#    netbootd_http_header_timeouts_total
 . "$(dirname "$0")/../lib/prologue.sh" hl
 command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
 ip -n "$LAB_CLI" addr add 192.0.2.2/24 dev cli0
@@ -20,7 +21,10 @@ HTTP_SET='http={listen: [192.0.2.1:8080], idle-timeout: 30, header-timeout: 3}'
     --set "$HTTP_SET" 2>/dev/null | grep -q '^http: 192.0.2.1:8080; .*header-timeout 3 s' || fail "--check: no header-timeout"
 "$(netbootd_bin)" --check --profile tests/fixtures/profiles/lab.yaml --set tftp.root="$LAB_TMP/tftproot" \
     --set 'http={}' 2>/dev/null | grep -q '^http: .*header-timeout 10 s' || fail "--check: header-timeout default is not 10 s"
-start_netbootd --set "$HTTP_SET"
+start_netbootd --set "$HTTP_SET" --set 'metrics={listen: 127.0.0.1:9109}'
+cuts() { ip netns exec "$LAB_SRV" curl -s --max-time 5 http://127.0.0.1:9109/metrics |
+    sed -n 's/^netbootd_http_header_timeouts_total \([0-9]*\)$/\1/p'; }
+[ "$(cuts)" = 0 ] || fail "netbootd_http_header_timeouts_total is not 0 at start: '$(cuts)'"
 wait_for 5 "ip netns exec $LAB_SRV ss -Hltn | grep -q '192.0.2.1:8080 '" || { cat "$NB_LOG"; fail "HTTP not listening"; }
 
 # A trickle client: the request line at once, then a header one byte a
@@ -95,4 +99,6 @@ t=$(closed_after "$LAB_TMP/keep.out")
 in_window "$t" || fail "trickled second request on a kept-alive connection: $(cat "$LAB_TMP/keep.out")"
 echo "measured: kept alive 5 s idle and served again; its trickled next request cut after $t s"
 echo "result: keep-alive idle is idle-timeout's, the next request's headers header-timeout's"
+[ "$(cuts)" = 2 ] || fail "netbootd_http_header_timeouts_total after 2 cuts: '$(cuts)'"
+echo "result: netbootd_http_header_timeouts_total 2 after the 2 cuts"
 stop_netbootd
