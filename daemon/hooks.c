@@ -26,6 +26,7 @@ struct hooks {
     size_t queue_max;
     struct netboot_event *queue;    /* ring buffer */
     size_t head, count;
+    size_t high_water;              /* the most events ever queued at once */
     size_t dropped;
     bool running;
     bool stopping;
@@ -339,6 +340,8 @@ void hooks_emit(struct hooks *h, const struct netboot_event *ev)
     }
     h->queue[(h->head + h->count) % h->queue_max] = *ev;
     h->count++;
+    if (h->count > h->high_water)
+        h->high_water = h->count;
     run_next(h);
 }
 
@@ -347,8 +350,9 @@ void hooks_get_stats(const struct hooks *h, struct hooks_stats *out)
     *out = (struct hooks_stats){ 0 };
     if (!h)
         return;
-    *out = (struct hooks_stats){ h->count, h->queue_max, h->dropped, h->running,
-                                 h->command != NULL };
+    *out = (struct hooks_stats){ .queued = h->count, .queue_max = h->queue_max,
+                                 .dropped = h->dropped, .high_water = h->high_water,
+                                 .running = h->running, .enabled = h->command != NULL };
 }
 
 void hooks_stop(struct hooks *h)

@@ -36,6 +36,7 @@ void hooks_stop(struct hooks *h);
  * dropped because it was full, and whether a hook runs now. */
 struct hooks_stats {
     size_t queued, queue_max, dropped;
+    size_t high_water;      /* the most events queued at once since start */
     bool running, enabled;
 };
 void hooks_get_stats(const struct hooks *h, struct hooks_stats *out);

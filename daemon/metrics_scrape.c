@@ -99,6 +99,8 @@ static void hooks_and_journal(struct metrics_wr *w, const struct netbootd *nb)
         hooks_get_stats(nb->hooks, &hs);
     gauge(w, "netbootd_hook_queue_depth", "Events waiting for the on-event hook.",
           (double)hs.queued);
+    gauge(w, "netbootd_hook_queue_high_water", "The most events the on-event hook's queue held "
+          "at once since start.", (double)hs.high_water);
     counter(w, "netbootd_hook_events_dropped_total", "Events dropped because the hook queue "
             "was full.", hs.dropped);
     const char *name = "netbootd_lease_journal_sync_seconds";

@@ -94,8 +94,8 @@ static void text_tail(FILE *f, const struct status_view *v)
         fprintf(f, "(none)\n");
     const struct hooks_stats *h = &v->hooks;
     if (h->enabled)
-        fprintf(f, "\nhooks: %zu queued of %zu, %zu dropped, %s\n", h->queued, h->queue_max,
-                h->dropped, h->running ? "one running" : "idle");
+        fprintf(f, "\nhooks: %zu queued of %zu (at most %zu), %zu dropped, %s\n", h->queued,
+                h->queue_max, h->high_water, h->dropped, h->running ? "one running" : "idle");
     else
         fprintf(f, "\nhooks: none (leases.on-event not set)\n");
     fprintf(f, "\nlast errors (%llu since start):\n",
@@ -200,6 +200,7 @@ static void json_tail(struct json_wr *w, const struct status_view *v)
     json_kv_uint(w, "queued", v->hooks.queued);
     json_kv_uint(w, "queue_max", v->hooks.queue_max);
     json_kv_uint(w, "dropped", v->hooks.dropped);
+    json_kv_uint(w, "high_water", v->hooks.high_water);
     json_kv_bool(w, "running", v->hooks.running);
     json_obj_end(w);
     json_kv_uint(w, "errors_total", v->errors ? v->errors->total : 0);

@@ -53,7 +53,9 @@ static struct fixture *fixture_new(void)
                                  .version = "test", .profile = "/etc/netbootd/p.yaml",
                                  .cfg = f->cfg, .pool = f->pool, .proxied = &f->proxied,
                                  .statics = &f->statics, .errors = &f->errors,
-                                 .hooks = { 3, 1024, 1, true, true } };
+                                 .hooks = { .queued = 3, .queue_max = 1024, .dropped = 1,
+                                            .high_water = 700, .running = true,
+                                            .enabled = true } };
     return f;
 }
 
@@ -92,7 +94,7 @@ static void status_as_json(void **state)
                   "\"hostname\":null,\"arch\":null,\"arch_code\":null,\"class\":null,"
                   "\"stage\":\"tftp-done\",\"stage_time\":995,\"stage_file\":\"bios/pxelinux.0\"}]");
     contains(out, "\"transfers\":[],\"hooks\":{\"enabled\":true,\"queued\":3,\"queue_max\":1024,"
-                  "\"dropped\":1,\"running\":true},\"errors_total\":1,"
+                  "\"dropped\":1,\"high_water\":700,\"running\":true},\"errors_total\":1,"
                   "\"errors\":[{\"time\":998,\"message\":\"something \\\"bad\\\"\"}]}");
     free(out);
     fixture_free(f);
@@ -112,7 +114,7 @@ static void status_as_text(void **state)
     contains(out, "other clients seen by TFTP (an address not from us):\n");
     contains(out, "192.0.2.250      02:00:00:00:00:09");
     contains(out, "transfers in flight:\n");
-    contains(out, "(none)\n\nhooks: 3 queued of 1024, 1 dropped, one running\n");
+    contains(out, "(none)\n\nhooks: 3 queued of 1024 (at most 700), 1 dropped, one running\n");
     contains(out, "last errors (1 since start):\n1970-01-01T00:16:38Z  something \"bad\"\n");
     free(out);
     fixture_free(f);
