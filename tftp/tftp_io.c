@@ -164,6 +164,25 @@ static int render_template(struct tftp_listener *l, const struct sockaddr_in *pe
     return err;
 }
 
+/* A request for the file of a running transfer, from its client's address
+ * and port, is that client sending its request again: its timer (110 ms for
+ * PXELINUX, 250 ms for iPXE) ran out before our first answer came, as it
+ * does when a fleet powers on at once, and the repeat may be read after the
+ * client has answered our first reply. A client starts each transfer from a
+ * new port (RFC 1350 section 4), so the transfer running is the one it
+ * asked for; a second one would hold a session (and a pending slot) until
+ * it gave up, its replies ignored: 1,000 machines' repeated requests filled
+ * tftp.max-pending-sessions and then tftp.max-sessions ("server busy"). */
+static bool is_repeated_request(const struct tftp_server *srv, const struct sockaddr_in *peer,
+                                const char *rel)
+{
+    for (const struct tftp_xfer *x = srv->xfers; x; x = x->next)
+        if (!x->finished && x->tx.peer.sin_port == peer->sin_port &&
+            x->tx.peer.sin_addr.s_addr == peer->sin_addr.s_addr && strcmp(x->file, rel) == 0)
+            return true;
+    return false;
+}
+
 static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *peer,
                            const struct tftp_request *req)
 {
@@ -174,10 +193,15 @@ static void start_transfer(struct tftp_listener *l, const struct sockaddr_in *pe
 
     peer_text(peer, who, sizeof who);
     log_escape(req->filename, req->filename_len, shown, sizeof shown);
-    if (!admit(l, peer, shown, who))
-        return;
     int err = tftp_path_clean(req->filename, req->filename_len, srv->cfg.map_backslash, rel,
                               sizeof rel);
+    if (err == 0 && is_repeated_request(srv, peer, rel)) {
+        log_limited(&srv->rl_req, LOG_DEBUG, "TFTP %s from %s: repeated request, already answered",
+                    shown, who);
+        return;
+    }
+    if (!admit(l, peer, shown, who))
+        return;
     int fd = err < 0 ? err : tftp_path_open(srv->root_fd, rel, &size);
     char *mem = NULL;
     size_t mem_len = 0;
