@@ -238,7 +238,7 @@ static void on_ack(struct fleet *f, struct machine *m, const uint8_t *p, size_t 
         m->t_addr = fleet_now();
     /* From the timelines: ACK to the first RRQ 60 ms (iPXE), 7 ms (edk2), 3 ms (syslinux.efi). */
     double wait = is_ipxe(m) ? 0.06 : is_loader(m) ? 0.003 : 0.007;
-    m->step++;
+    m->step = f->dhcp_only ? ST_END : m->step + 1;
     fleet_pause(f, m, wait);
 }
 

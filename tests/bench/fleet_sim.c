@@ -1,7 +1,7 @@
 /* fleet_sim.c - a fleet of PXE machines powering on at once, in one process.
  *
  *   fleet_sim --iface IF --server ADDR --machines N [--uefi PCT] [--window S]
- *             [--pauses SCALE] [--timeout S] [--seed N] [--out FILE]
+ *             [--pauses SCALE] [--timeout S] [--seed N] [--out FILE] [--dhcp-only]
  *
  * Each simulated machine has its own MAC, UUID and xid and walks its boot
  * chain (fleet_dhcp.c, fleet_tftp.c): BIOS machines as SeaBIOS + iPXE +
@@ -26,6 +26,7 @@
  * millisecond. Prints one summary line; --out writes one line per machine:
  *   idx kind mac ip on addr done retries bytes status reason
  * (times in seconds from the start; addr and done relative to power-on).
+ * --dhcp-only ends each machine's boot at its first ACK (DHCP rates).
  * Exits 0 when every machine booted, 1 when any failed. */
 #define _GNU_SOURCE
 #include "fleet_sim.h"
@@ -252,7 +253,8 @@ static void report(struct fleet *f, const char *out, double end)
 static void usage(void)
 {
     fprintf(stderr, "usage: fleet_sim --iface IF --server ADDR --machines N [--uefi PCT] [--window S]\n"
-                    "                 [--pauses SCALE] [--timeout S] [--seed N] [--out FILE] [--verbose]\n");
+                    "                 [--pauses SCALE] [--timeout S] [--seed N] [--out FILE] [--verbose]\n"
+                    "                 [--dhcp-only]\n");
     exit(2);
 }
 
@@ -262,7 +264,7 @@ int main(int argc, char **argv)
         { "iface", 1, 0, 'i' }, { "server", 1, 0, 's' }, { "machines", 1, 0, 'n' },
         { "uefi", 1, 0, 'u' }, { "window", 1, 0, 'w' }, { "pauses", 1, 0, 'p' },
         { "timeout", 1, 0, 't' }, { "seed", 1, 0, 'S' }, { "out", 1, 0, 'o' },
-        { "verbose", 0, 0, 'v' }, { 0, 0, 0, 0 } };
+        { "verbose", 0, 0, 'v' }, { "dhcp-only", 0, 0, 'd' }, { 0, 0, 0, 0 } };
     struct fleet f = { .pause_scale = 0 };
     const char *iface = NULL, *out = NULL;
     long n = 0, uefi = 60;
@@ -281,6 +283,7 @@ int main(int argc, char **argv)
         case 'S': seed = strtoull(optarg, NULL, 10); break;
         case 'o': out = optarg; break;
         case 'v': f.verbose = true; break;
+        case 'd': f.dhcp_only = true; break;
         default: usage();
         }
     }

@@ -86,6 +86,7 @@ struct fleet {
     unsigned booted, failed, active;
     unsigned long dhcp_sent, tftp_rrq;
     bool verbose;
+    bool dhcp_only;                     /* --dhcp-only: booted = leased */
 };
 
 double fleet_now(void);
