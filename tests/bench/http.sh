@@ -8,7 +8,8 @@
 # one loop; sendfile on and access_log off, as netbootd sends with sendfile
 # and logs no request. Every client writes to /dev/null: the rows measure
 # the servers, not a filesystem. Each transfer must report the file's
-# exact size, else it counts as failed.
+# exact size, else it counts as failed. The notes give each server
+# process's own CPU seconds and write calls per GiB (http_cost1).
 
 http_start() {      # NAME: starts one HTTP server on 192.0.2.1:80, SRV_PID
     local log="$LAB_TMP/http-$1.log"
@@ -44,6 +45,25 @@ NGINX
     sleep 1.5
     kill -0 "$SRV_PID" 2>/dev/null || { echo "bench: $1 (http) did not start:"; tail -5 "$log"; SRV_PID=""; return 1; }
 }
+# The server process's own cost, which other load on the machine does not
+# inflate the way it does the core's busy time: CPU seconds (user + system)
+# per GiB sent, and write-side system calls per GiB (/proc/PID/io syscw;
+# sendfile counts as one), i.e. how large a piece each sendfile sends.
+http_cost0() { HTTP_T0=$(cpu_ticks "$SRV_PID"); HTTP_W0=$(awk '/^syscw:/ { print $2 }' /proc/"$SRV_PID"/io 2>/dev/null || echo 0); }
+http_cost1() {      # SERVER KEY BYTES: HTTP_COST[SERVER|KEY] += "cpu/GiB calls/GiB"
+    local t w
+    t=$(cpu_ticks "$SRV_PID"); w=$(awk '/^syscw:/ { print $2 }' /proc/"$SRV_PID"/io 2>/dev/null || echo 0)
+    HTTP_COST[$1|$2]+="$(awk -v t=$((t - HTTP_T0)) -v w=$((w - HTTP_W0)) -v b="$3" -v hz="$hz" \
+        'BEGIN { g = b / 2^30; printf "%.2f:%.0f", t / hz / g, w / g }') "
+}
+# median CPU s per GiB and calls per GiB of one server's rounds of KEY
+http_cost_med() {
+    local c
+    c=$(printf '%s\n' ${HTTP_COST[$1|$2]:-} | cut -d: -f1 | stats 2)
+    printf '%s CPU s/GiB (%s), ' "${c%% *}" "${c#* }"
+    c=$(printf '%s\n' ${HTTP_COST[$1|$2]:-} | cut -d: -f2 | stats 0)
+    printf '%s write calls/GiB' "${c%% *}"
+}
 # the server's peak resident set so far (KiB): one process for both servers
 http_hwm() { awk '/^VmHWM:/ { v = $2 } END { print v + 0 }' /proc/"$SRV_PID"/status 2>/dev/null || echo 0; }
 
@@ -51,7 +71,9 @@ http_single_once() {    # SERVER ROUND: one curl fetches big file, HTTP_ROUND[SE
     local got size
     http_start "$1" || return 0
     size=$(stat -c %s "$ROOT/http-big.bin")
+    http_cost0
     got=$(cli timeout 600 curl -s -o /dev/null -w '%{size_download} %{time_total}' http://192.0.2.1/http-big.bin)
+    http_cost1 "$1" single "$size"
     if [ "${got%% *}" = "$size" ]; then
         HTTP_ROUND[$1|single|$2]=$(awk -v b="$size" -v s="${got#* }" 'BEGIN { printf "%.1f", b / 1e6 / s }')
     else
@@ -65,6 +87,7 @@ http_storm_once() {     # SERVER N ROUND: N curls at once, HTTP_ROUND[SERVER|sto
     rm -f "$LAB_TMP"/http-got.*
     local pids=()
     read -r c0 _s _s <<< "$(cpu_busy $SRV_CPU)"; read -r b0 t_0 _s <<< "$(cpu_busy $CLI_CPU)"
+    http_cost0
     t0=$(date +%s%N)
     for i in $(seq 1 "$n"); do
         cli timeout 600 curl -s -o /dev/null -w '%{size_download}' http://192.0.2.1/storm.bin \
@@ -73,6 +96,7 @@ http_storm_once() {     # SERVER N ROUND: N curls at once, HTTP_ROUND[SERVER|sto
     done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
     t1=$(date +%s%N)
+    http_cost1 "$server" storm $((n * STORM_SIZE))
     read -r c1 _s _s <<< "$(cpu_busy $SRV_CPU)"; read -r b1 t_1 _s <<< "$(cpu_busy $CLI_CPU)"
     hwm=$(http_hwm)
     for i in $(seq 1 "$n"); do
@@ -95,7 +119,7 @@ bench_http() {
     STORM_SIZE=$((STORM_MB << 20))
     [ -f "$ROOT/http-big.bin" ] || head -c $((big_mb << 20)) /dev/urandom > "$ROOT/http-big.bin"
     chmod a+r "$ROOT/http-big.bin"
-    declare -gA HTTP_ROUND=() HTTP_FAILS=() HTTP_HWM=() HTTP_CPU=()
+    declare -gA HTTP_ROUND=() HTTP_FAILS=() HTTP_HWM=() HTTP_CPU=() HTTP_COST=()
     for round in $(seq 1 "$rounds"); do
         for server in $(rotated "$round" $servers); do http_single_once "$server" "$round"; done
         for server in $(rotated "$round" $servers); do http_storm_once "$server" "$n" "$round"; done
@@ -105,7 +129,7 @@ bench_http() {
         for server in $servers; do
             read -r med range <<< "$(http_med "$server" "$rounds" "$key")"
             HTTP_MED[$server]=$med; [ "$med" = - ] && HTTP_MED[$server]=""
-            local note="$range, ${HTTP_FAILS[$server|$key]:-0} failed"
+            local note="$range, ${HTTP_FAILS[$server|$key]:-0} failed, server process $(http_cost_med "$server" "$key")"
             cpu=${HTTP_CPU[$server]:-}
             [ "$key" = storm ] && note+=", peak RSS (VmHWM) $(( ${HTTP_HWM[$server]:-0} / 1024 )) MiB, server core busy s / client core busy per round: ${cpu% }"
             [ "$rounds" -gt 1 ] && note+="; rounds $(http_list "$server" "$rounds" "$key") MB/s"
