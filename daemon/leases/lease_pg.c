@@ -124,6 +124,10 @@ static void on_result(struct lease_pg *s, struct op *op, PGresult *r)
         else
             lease_pg_conn_lost(s, PQresultErrorMessage(r));
         break;
+    case OP_PREPARE:
+        if (st != PGRES_COMMAND_OK)
+            lease_pg_conn_lost(s, PQresultErrorMessage(r));
+        break;
     case OP_PUT:
         if (ok)
             on_put(s, &s->inflight[op->index], r);
@@ -181,8 +185,8 @@ static void send_batch(struct lease_pg *s)
     for (size_t i = 0; i < n; i++) {
         struct lease_pg_params p = { 0 };
         lease_pg_put_params(&s->inflight[i].l, s->server, now, &p);
-        if (!PQsendQueryParams(s->conn, LEASE_PG_PUT_SQL, LEASE_PG_PUT_NPARAMS, NULL, p.values,
-                               NULL, NULL, 0) ||
+        if (!PQsendQueryPrepared(s->conn, LEASE_PG_PUT_NAME, LEASE_PG_PUT_NPARAMS, p.values, NULL,
+                                 NULL, 0) ||
             lease_pg_push_op(s, (struct op){ .kind = OP_PUT, .index = i }) < 0) {
             lease_pg_conn_lost(s, PQerrorMessage(s->conn));
             return;

@@ -133,13 +133,16 @@ int lease_pg_send_pull(struct lease_pg *s, bool full)
     return 0;
 }
 
-/* Connected: pipeline mode, then the schema's version and every row. */
+/* Connected: pipeline mode, then the schema's version, the write prepared
+ * (parsed and planned once per connection) and every row. */
 static void connected(struct lease_pg *s)
 {
     if (PQsetnonblocking(s->conn, 1) < 0 || !PQenterPipelineMode(s->conn) ||
         !PQsendQueryParams(s->conn, "SELECT max(version) FROM netbootd_schema", 0, NULL, NULL,
                            NULL, NULL, 0) ||
-        lease_pg_push_op(s, (struct op){ .kind = OP_VERSION }) < 0 || lease_pg_send_pull(s, true) < 0) {
+        lease_pg_push_op(s, (struct op){ .kind = OP_VERSION }) < 0 ||
+        !PQsendPrepare(s->conn, LEASE_PG_PUT_NAME, LEASE_PG_PUT_SQL, LEASE_PG_PUT_NPARAMS, NULL) ||
+        lease_pg_push_op(s, (struct op){ .kind = OP_PREPARE }) < 0 || lease_pg_send_pull(s, true) < 0) {
         lease_pg_conn_lost(s, PQerrorMessage(s->conn));
         return;
     }

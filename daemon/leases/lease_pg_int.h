@@ -34,7 +34,7 @@ struct waiter {
     int status;
 };
 
-enum op_kind { OP_VERSION, OP_PUT, OP_PULL, OP_SYNC };
+enum op_kind { OP_VERSION, OP_PREPARE, OP_PUT, OP_PULL, OP_SYNC };
 
 struct op {
     enum op_kind kind;

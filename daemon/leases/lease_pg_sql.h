@@ -16,6 +16,7 @@
     "SELECT * FROM netbootd_lease4_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, " \
     "$13, $14)"
 #define LEASE_PG_PUT_NPARAMS 14
+#define LEASE_PG_PUT_NAME "netbootd_put"     /* its prepared statement */
 
 /* The row's columns, in the order lease_pg_row_decode reads them. */
 #define LEASE_PG_ROW_COLS \

@@ -239,6 +239,8 @@ static bool find_free_bit(struct pool_range *r, uint32_t *ip_out)
     for (size_t k = 0; k <= words; k++) {
         size_t w = (w0 + k) % words;
         uint64_t bits = ~r->used[w];
+        if (k == 0)     /* from the cursor on: an address just freed waits its turn */
+            bits &= ~0ULL << (r->cursor % 64);
         if (w == words - 1 && size % 64)
             bits &= (1ULL << (size % 64)) - 1;
         if (!bits)

@@ -1,6 +1,6 @@
 /* dhcp_load.c - closed-loop DHCPv4 load for `make bench`.
  *
- *   dhcp_load SERVER GIADDR CLIENTS SECONDS
+ *   dhcp_load SERVER GIADDR CLIENTS SECONDS [MAC_GROUP]
  *
  * Acts as a relay agent bound to GIADDR:67 and keeps CLIENTS DORA exchanges
  * in flight: each simulated client sends DISCOVER, answers the OFFER with a
@@ -48,6 +48,7 @@ static double now(void)
 }
 
 static struct sockaddr_in server;
+static uint8_t mac_group;
 static struct in_addr giaddr;
 static struct mmsghdr out_msgs[BATCH];
 static struct iovec out_iov[BATCH];
@@ -82,7 +83,7 @@ static void queue_packet(int fd, unsigned idx, const struct client *c, int type,
     uint32_t xid = htonl(((uint32_t)c->seq << 16) | idx);
     memcpy(p + 4, &xid, 4);
     memcpy(p + 24, &giaddr, 4);
-    uint8_t mac[6] = { 0x02, 0x4c, 0x44, 0, (uint8_t)(idx >> 8), (uint8_t)idx };
+    uint8_t mac[6] = { 0x02, 0x4c, 0x44, mac_group, (uint8_t)(idx >> 8), (uint8_t)idx };
     memcpy(p + 28, mac, 6);
     static const uint8_t cookie[4] = { 99, 130, 83, 99 };
     memcpy(p + 236, cookie, 4);
@@ -131,10 +132,13 @@ static const uint8_t *find_option(const uint8_t *p, size_t n, uint8_t code, uint
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: dhcp_load SERVER GIADDR CLIENTS SECONDS\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: dhcp_load SERVER GIADDR CLIENTS SECONDS [MAC_GROUP]\n");
         return 2;
     }
+    /* Two loaders at once (two servers on one lease database): each its
+     * own clients, MACs 02:4c:44:GROUP:xx:xx. */
+    mac_group = argc == 6 ? (uint8_t)atoi(argv[5]) : 0;
     server = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(67) };
     if (inet_pton(AF_INET, argv[1], &server.sin_addr) != 1 || inet_pton(AF_INET, argv[2], &giaddr) != 1) {
         fprintf(stderr, "dhcp_load: bad address\n");

@@ -6,7 +6,8 @@
 # unprivileged user $PG_USER (default netbootd: the postgres server refuses
 # root). Sets PG_DIR (data), PG_SOCK (socket folder), PG_PID, PG_CONNINFO.
 # pg_stop: fast shutdown, waiting for that PID. pg_kill: SIGKILL the server
-# (its PID only). pg_sql SQL: psql -At on the test database.
+# (its PID only). pg_sql SQL: psql -At on database $PG_DB (default postgres).
+# PG_TASKSET="taskset -c N" pins the server (benchmarks).
 # Everything lives below the lab's folder and goes with it; lab_down stops
 # the server by its PID (pg_start registers it) if the test did not.
 
@@ -33,7 +34,7 @@ pg_start() {
         printf "listen_addresses = ''\nunix_socket_directories = '%s'\nmax_connections = 40\nshared_buffers = 32MB\n" \
             "$PG_SOCK" >> "$PG_DIR/postgresql.conf"
     fi
-    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$base/server.log" -w -t 60 start > /dev/null ||
+    ${PG_TASKSET:-} runuser -u "$PG_USER" -- "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$base/server.log" -w -t 60 start > /dev/null ||
         { cat "$base/server.log"; fail "PostgreSQL did not start"; }
     PG_PID=$(head -1 "$PG_DIR/postmaster.pid")
     lab_track "$PG_PID"
@@ -53,4 +54,4 @@ pg_kill() {
     PG_PID=""
 }
 
-pg_sql() { pg_as "$PG_BIN/psql" -h "$PG_SOCK" -U "$PG_USER" -d postgres -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
+pg_sql() { pg_as "$PG_BIN/psql" -h "$PG_SOCK" -U "$PG_USER" -d "${PG_DB:-postgres}" -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }

@@ -47,6 +47,28 @@ static void test_choose_order(void **state)
     config_free(cfg);
 }
 
+/* The cursor rotates: an address whose offer was withdrawn (the client
+ * took another server's) is not offered to the very next client, who
+ * might get it from us while the other server binds it. */
+static void test_cursor_rotates_past_freed(void **state)
+{
+    (void)state;
+    struct config *cfg = load_profile("interfaces: [tap0]\ntftp: { root: /tmp }\n"
+        "subnets: [{ subnet: 192.0.2.0/24, range: 192.0.2.10-192.0.2.100 }]\n", NULL, 0);
+    struct lease_pool *pool = lease_pool_new(cfg);
+    const struct config_subnet *s = &cfg->subnets[0];
+    struct lease_client a = client(1), b = client(2);
+    uint32_t ip;
+    assert_int_equal(lease_pool_choose(pool, s, &a, 0, &ip), 0);
+    assert_int_equal(ip, IP(192, 0, 2, 10));
+    assert_non_null(lease_pool_bind(pool, ip, &a, LEASE_OFFERED, 130, 100));
+    lease_pool_remove(pool, ip);
+    assert_int_equal(lease_pool_choose(pool, s, &b, 0, &ip), 0);
+    assert_int_equal(ip, IP(192, 0, 2, 11));
+    lease_pool_free(pool);
+    config_free(cfg);
+}
+
 static void test_expiry_and_exhaustion(void **state)
 {
     (void)state;
@@ -181,6 +203,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_order),
+        cmocka_unit_test(test_cursor_rotates_past_freed),
         cmocka_unit_test(test_expiry_and_exhaustion),
         cmocka_unit_test(test_declined_not_offered),
         cmocka_unit_test(test_client_id_keys),
