@@ -63,6 +63,12 @@ static void on_pull(struct lease_pg *s, const PGresult *r, bool full)
             continue;
         /* Ours may be newer than what the pull saw (a change in flight). */
         const struct lease *mine = lease_pool_find_ip(s->pool, row.ip);
+        if (mine && mine->state == row.state && mine->expires == row.expires &&
+            mine->updated == row.updated && mine->stage_time == row.stage_time &&
+            memcmp(mine->mac, row.mac, 6) == 0) {
+            n++;                    /* the window's rows seen before: nothing to do */
+            continue;
+        }
         if (full || !mine || mine->state == LEASE_OFFERED || row.updated >= mine->updated) {
             restore(s, &row);
             n++;

@@ -6,8 +6,9 @@
 # Closed loop: dhcp_load keeps 200 exchanges in flight through a relay
 # address; every ACK is a commit (a client starting over renews its lease).
 #
-# Its own segment: a bridge joining server A (192.0.2.1), server B
-# (192.0.2.3) and the loaders (relay addresses 192.0.2.2 and .4).
+# Its own segment: a bridge joining server A (198.18.0.1), server B
+# (198.18.0.3) and the loaders (relay addresses 198.18.0.2 and .4); a pool
+# of 1,024 addresses, so that 200 clients leave it far from full.
 
 pgb_up() {
     local name="pgb$$" ns pair
@@ -23,10 +24,10 @@ pgb_up() {
         ip -n "$PGB_BR" link set "$port" master br0 up
         ip -n "$ns" link set "$ifname" up
     done
-    ip -n "$PGB_A" addr add 192.0.2.1/24 dev srv0
-    ip -n "$PGB_B" addr add 192.0.2.3/24 dev srv0
-    ip -n "$PGB_C" addr add 192.0.2.2/24 dev cli0
-    ip -n "$PGB_C" addr add 192.0.2.4/24 dev cli0
+    ip -n "$PGB_A" addr add 198.18.0.1/16 dev srv0
+    ip -n "$PGB_B" addr add 198.18.0.3/16 dev srv0
+    ip -n "$PGB_C" addr add 198.18.0.2/16 dev cli0
+    ip -n "$PGB_C" addr add 198.18.0.4/16 dev cli0
 }
 
 # pgb_start NAME NS PIDVAR: netbootd (or kea) in NS on the shared database.
@@ -37,7 +38,9 @@ pgb_start() {
         p_=$(lab_bg "$2" "$log" taskset -c $SRV_CPU "$top/netbootd" \
             --profile tests/fixtures/profiles/lab.yaml --set interfaces=[srv0] --set tftp.root="$ROOT" \
             --set leases.file="$LAB_TMP/pgb-$2/leases" --set user=netbootd --set control="$LAB_TMP/pgb-$2.ctl" \
-            --set subnets[0].range=192.0.2.10-192.0.2.250 --set subnets[0].lease-time=3600 \
+            --set subnets[0].subnet=198.18.0.0/16 --set subnets[0].range=198.18.1.0-198.18.4.255 \
+            --set subnets[0].router=198.18.0.1 --set subnets[0].dns=[198.18.0.1] \
+            --set hosts=[] --set subnets[0].lease-time=3600 \
             --set subnets[0].max-lease-time=3600 --set leases.backend=postgresql \
             --set "leases.postgresql.conninfo=\"host=$PG_SOCK dbname=nb user=$PG_USER\"" --log-level warn)
         wait_for 20 "ip netns exec $2 ss -Hlun | grep -q ':67 '" || return 1
@@ -48,7 +51,7 @@ pgb_start() {
   "lease-database": { "type": "postgresql", "name": "kea", "host": "$PG_SOCK", "user": "$PG_USER" },
   "valid-lifetime": 3600,
   "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 8, "packet-queue-size": 256 },
-  "subnet4": [ { "id": 1, "subnet": "192.0.2.0/24", "pools": [ { "pool": "192.0.2.10 - 192.0.2.250" } ] } ],
+  "subnet4": [ { "id": 1, "subnet": "198.18.0.0/16", "pools": [ { "pool": "198.18.1.0 - 198.18.4.255" } ] } ],
   "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "stderr" } ] } ] } }
 KEA
         p_=$(lab_bg "$2" "$log" env KEA_LOCKFILE_DIR="$LAB_TMP" KEA_PIDFILE_DIR="$LAB_TMP" \
@@ -95,7 +98,7 @@ bench_pgsql() {
         for server in $(rotated "$r" netbootd kea); do
             pgb_clear
             pgb_start "$server" "$PGB_A" pid || continue
-            out=$(pgb_load 192.0.2.1 192.0.2.2 200)
+            out=$(pgb_load 198.18.0.1 198.18.0.2 200)
             pgb_stop "$pid"
             read -r a lost naks <<< "$out"
             if [ "$server" = netbootd ]; then nb_rates+="$a "; notes_nb="$lost lost, $naks NAK"
@@ -104,9 +107,9 @@ bench_pgsql() {
         # The pair: both servers on the database, 100 in flight to each.
         pgb_clear
         if pgb_start netbootd "$PGB_A" pid && pgb_start netbootd "$PGB_B" pid2; then
-            pgb_load 192.0.2.3 192.0.2.4 100 1 > "$LAB_TMP/pgb-pair-b" &
+            pgb_load 198.18.0.3 198.18.0.4 100 1 > "$LAB_TMP/pgb-pair-b" &
             local lb=$!
-            out=$(pgb_load 192.0.2.1 192.0.2.2 100)
+            out=$(pgb_load 198.18.0.1 198.18.0.2 100)
             wait "$lb"
             read -r a _ <<< "$out"; read -r b _ < "$LAB_TMP/pgb-pair-b"
             pair_rates+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }') "
