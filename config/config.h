@@ -171,7 +171,7 @@ struct config_leases {
     char *on_event;             /* hook command, or NULL */
     char *event_log;            /* JSON-lines file/FIFO, or NULL */
     unsigned hook_timeout;      /* seconds before a hook is killed; default 10 */
-    unsigned hook_queue;        /* max queued events; default 1024 */
+    unsigned hook_queue;        /* max queued events; default 16384 */
     unsigned offer_hold;        /* seconds an OFFERed address is held; default 30 */
     unsigned decline_time;      /* seconds a DECLINEd address is quarantined; default 600 */
     /* Where file, on-event and event-log were set, for --check's messages. */

@@ -145,7 +145,7 @@ static void set_defaults(struct config *cfg)
     cfg->http.header_timeout = 10;
     cfg->http.max_header_size = 16384;
     cfg->leases.hook_timeout = 10;
-    cfg->leases.hook_queue = 1024;
+    cfg->leases.hook_queue = 16384;
     cfg->leases.offer_hold = 30;
     cfg->leases.decline_time = 600;
 }
