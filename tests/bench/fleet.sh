@@ -59,6 +59,33 @@ fleet_loss() {      # PCT (0: off)
     done
 }
 
+# The server's side holds a neighbour entry per machine, and the kernel's
+# ARP table is one for the whole host (all namespaces): past gc_thresh2
+# (default 512) entries it reclaims ones older than 5 s, and it never holds
+# more than gc_thresh3 (default 1024): "neighbor table overflow!", and
+# datagrams to a machine whose entry could not be made are dropped. A fleet
+# of 1,000 reaches it with the host's own entries. Unless FLEET_NEIGH=keep,
+# the thresholds are raised for the fleet rows (the host's setting, not the
+# namespace's: only the initial namespace has them) and put back after; each
+# run reports the table overflows it saw (table_fulls).
+FLEET_NEIGH_SAVED=""
+fleet_neigh_raise() {   # N
+    [ "${FLEET_NEIGH:-raise}" = keep ] && return 0
+    local d=/proc/sys/net/ipv4/neigh/default want=$(( $1 + 2048 ))
+    [ "$(cat $d/gc_thresh3)" -ge "$want" ] && return 0
+    [ -n "$FLEET_NEIGH_SAVED" ] || FLEET_NEIGH_SAVED="$(cat $d/gc_thresh1) $(cat $d/gc_thresh2) $(cat $d/gc_thresh3)"
+    echo $((want / 2)) > $d/gc_thresh2 && echo "$want" > $d/gc_thresh3
+}
+fleet_neigh_restore() {
+    [ -n "$FLEET_NEIGH_SAVED" ] || return 0
+    local d=/proc/sys/net/ipv4/neigh/default t1 t2 t3
+    read -r t1 t2 t3 <<< "$FLEET_NEIGH_SAVED"
+    echo "$t3" > $d/gc_thresh3; echo "$t2" > $d/gc_thresh2; echo "$t1" > $d/gc_thresh1
+    FLEET_NEIGH_SAVED=""
+}
+# Neighbour table overflows so far, all CPUs (hex columns of /proc/net/stat/arp_cache).
+fleet_table_fulls() { local s=0 l; while read -r l; do s=$((s + 0x${l##* })); done < <(tail -n +2 /proc/net/stat/arp_cache); echo $s; }
+
 FLEET_PIDS=""
 fleet_start() {     # SERVER [HOOK_SCRIPT]: starts it on fsrv0, sets FLEET_PIDS (main first)
     local log="$LAB_TMP/fleet-$1.log" f="$LAB_TMP/fleet"
@@ -177,11 +204,13 @@ fleet_once() {      # SERVER N UEFI_PCT WINDOW LOSS [HOOK_SCRIPT [DRAIN]]
     fleet_start "$server" "$hook" || return 1
     fleet_loss "$loss" || { fleet_stop; return 1; }
     read -r c0 t0 _ <<< "$(cpu_busy $SRV_CPU)"
+    local tf0=$(fleet_table_fulls)
     out=$(cli "$B/fleet_sim" --iface fcli0 --server $FLEET_ADDR --machines "$n" --uefi "$uefi" \
         --window "$window" --pauses "${FLEET_PAUSES:-0}" --timeout "$((window + 300))" --seed "$RANDOM" \
         --out "$LAB_TMP/fleet-machines" ${FLEET_SIM_ARGS:-} 2>"$LAB_TMP/fleet-sim.err")
     read -r c1 t1 _ <<< "$(cpu_busy $SRV_CPU)"
     rss=$(fleet_hwm)
+    local neigh=$(ip -n "$LAB_SRV" neigh show dev fsrv0 | wc -l) tf=$(( $(fleet_table_fulls) - tf0 ))
     hw=$([ "$server" = netbootd ] && fleet_hook_stat high_water)
     if [ -n "$hook" ]; then
         extra="hook_dropped $(fleet_hook_stat dropped)"
@@ -196,7 +225,7 @@ fleet_once() {      # SERVER N UEFI_PCT WINDOW LOSS [HOOK_SCRIPT [DRAIN]]
     fleet_loss 0
     fleet_stop
     echo "$out srv_cpu_s $(awk -v b=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.1f", b / hz }') rss_kb $rss" \
-         "journal_kb $(fleet_journal_kb "$server") hook_hw ${hw:--} $extra"
+         "journal_kb $(fleet_journal_kb "$server") hook_hw ${hw:--} neigh $neigh table_fulls $tf $extra"
 }
 fleet_val() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'; }
 
@@ -219,8 +248,8 @@ fleet_rows() {      # LABEL N UEFI WINDOW LOSS [CURVE=1]
             p99[$server]+="$(fleet_val boot_p99 <<< "$line") "
             fails[$server]+="$(( $(fleet_val failed <<< "$line") + $(fleet_val unfinished <<< "$line") )) "
             note[$server]="$(awk '{ for (i = 1; i < NF; i++) k[$i] = $(i + 1) } END {
-                printf "addr p50 %s s; retries %s; server core %s s; RSS %.1f MiB; journal %s KiB; hook queue peak %s",
-                    k["addr_p50"], k["retries"], k["srv_cpu_s"], k["rss_kb"] / 1024, k["journal_kb"], k["hook_hw"] }' <<< "$line")"
+                printf "addr p50 %s s; retries %s; server core %s s; RSS %.1f MiB; journal %s KiB; hook queue peak %s; neighbour entries %s, table overflows %s",
+                    k["addr_p50"], k["retries"], k["srv_cpu_s"], k["rss_kb"] / 1024, k["journal_kb"], k["hook_hw"], k["neigh"], k["table_fulls"] }' <<< "$line")"
             [ "$curve" = 1 ] && { fleet_curve "$LAB_TMP/fleet-machines" > "$LAB_TMP/fleet-curve-$server-$r"; curves[$server]+="$(fleet_val per_min <<< "$line"):$r "; }
         done
     done
@@ -290,11 +319,14 @@ bench_fleet() {
     gcc -O2 -o "$B/fleet_sim" tests/bench/fleet_sim.c tests/bench/fleet_dhcp.c tests/bench/fleet_tftp.c || return 0
     scripts/make-boot-tree "$FLEET_TREE" >/dev/null || { echo "bench: fleet: no boot tree"; return 0; }
     fleet_lab || { echo "bench: fleet: cannot set up its link"; return 0; }
-    local sizes=${FLEET_SIZES:-10 100 1000} big=${FLEET_BIG:-1000} n mix w
-    [ "$QUICK" = 1 ] && { sizes=${FLEET_SIZES:-10 100}; big=${FLEET_BIG:-100}; }
+    local sizes=${FLEET_SIZES-10 100 1000} big=${FLEET_BIG:-1000} n mix w
+    [ "$QUICK" = 1 ] && { sizes=${FLEET_SIZES-10 100}; big=${FLEET_BIG:-100}; }
+    fleet_neigh_raise "$(printf '%s\n' $sizes $big ${FLEET_HOOK_N:-} | sort -n | tail -1)"
     FLEET_DAT="$LAB_TMP/fleet.dat"
     : > "$FLEET_DAT"
     local largest=$(printf '%s\n' $sizes | sort -n | tail -1)
+    row "9. fleet: kernel neighbour table" "-" "-" "gc_thresh3 $(cat /proc/sys/net/ipv4/neigh/default/gc_thresh3)" \
+        "$([ -n "$FLEET_NEIGH_SAVED" ] && echo "raised for these rows from $FLEET_NEIGH_SAVED (gc_thresh1-3)" || echo "as the host has it")"
     for n in $sizes; do
         fleet_rows "N=$n 60/40 UEFI/BIOS, at once" "$n" 60 0 0 $([ "$n" = "$largest" ] && echo 1)
     done
@@ -315,4 +347,5 @@ bench_fleet() {
           cat "$FLEET_DAT"; } > tests/bench/fleet.dat
         command -v gnuplot >/dev/null && gnuplot tests/bench/fleet.gp > tests/bench/fleet.png
     fi
+    fleet_neigh_restore
 }
