@@ -9,4 +9,4 @@ set key left top
 set grid
 set yrange [0:*]
 set xrange [0:*]
-plot for [i=0:*] "tests/bench/fleet.dat" index i using 1:2 with lines linewidth 2 title columnheader(1)
+plot for [i=0:*] "tests/bench/fleet.dat" index i using 1:2 with steps linewidth 2 title columnheader(1)
