@@ -9,55 +9,13 @@
 . "$(dirname "$0")/../lib/prologue.sh"
 . tests/lib/pg.sh
 pg_need
-name="pg2$$"
-LAB_TMP=$(mktemp -d /tmp/netbootd-lab.XXXXXX)
-chmod 755 "$LAB_TMP"
-export RUNTIME_DIRECTORY="$LAB_TMP/run"
-trap lab_down EXIT
-trap 'exit 130' INT TERM
-BR="${name}b"; S1="${name}1"; S2="${name}2"; LAB_CLI="${name}c"
-for ns in "$BR" "$S1" "$S2" "$LAB_CLI"; do
-    ip netns add "$ns"; LAB_NS+=("$ns"); ip -n "$ns" link set lo up
-done
-ip -n "$BR" link add br0 type bridge forward_delay 0 stp_state 0
-ip -n "$BR" link set br0 up
-for pair in "$S1:srv0:p1" "$S2:srv0:p2" "$LAB_CLI:cli0:pc"; do
-    IFS=: read -r ns ifname port <<< "$pair"
-    ip link add "$ifname" netns "$ns" type veth peer name "$port" netns "$BR"
-    ip -n "$BR" link set "$port" master br0 up
-    ip -n "$ns" link set "$ifname" up
-done
-ip -n "$S1" addr add 198.18.0.2/22 dev srv0
-ip -n "$S2" addr add 198.18.0.3/22 dev srv0
-
+pglab_up pg2
 pg_start
-NB="$(netbootd_bin)"
-cat > "$LAB_TMP/profile.yaml" <<EOT
-interfaces: [srv0]
-subnets:
-  - subnet: 198.18.0.0/22
-    range: 198.18.0.10-198.18.3.250
-    lease-time: 3600
-    max-lease-time: 3600
-tftp: { root: $LAB_TMP/root }
-leases:
-  backend: postgresql
-  postgresql: { conninfo: "$PG_CONNINFO" }
-EOT
-mkdir -p "$LAB_TMP/root"
-"$NB" db init --profile "$LAB_TMP/profile.yaml" > /dev/null || fail "db init"
-
-declare -A PID LOG
-start_server() {  # N NAMESPACE
-    LOG[$1]="$LAB_TMP/netbootd$1.log"
-    PID[$1]=$(lab_bg "$2" "${LOG[$1]}" "$NB" --profile "$LAB_TMP/profile.yaml" \
-        --set leases.file="$LAB_TMP/leases$1/leases" --set control="$LAB_TMP/control$1" \
-        --set user=netbootd --log-level info)
-    wait_for 15 "grep -q 'lease database connected' '${LOG[$1]}'" ||
-        { cat "${LOG[$1]}"; fail "server $1 did not connect to the database"; }
-}
-start_server 1 "$S1"
-start_server 2 "$S2"
+pglab_profile
+"$(netbootd_bin)" db init --profile "$PGLAB_PROFILE" > /dev/null || fail "db init"
+pglab_server 1 "$PGLAB_S1"
+pglab_server 2 "$PGLAB_S2"
+declare -n PID=PGLAB_PID LOG=PGLAB_LOG
 
 ACKS="$LAB_TMP/acks"
 : > "$ACKS"
@@ -112,7 +70,7 @@ after=$(($(wc -l < "$ACKS") - killed_at))
 [ "$after" -ge 50 ] || fail "only $after ACKs after server 1 was killed"
 check "after kill -9"
 echo "measured: server 1 killed after $((killed_at - before)) ACKs; server 2 ACKed $after more"
-start_server 1 "$S1"
+pglab_server 1 "$PGLAB_S1"
 
 # PostgreSQL stopped and restarted mid-burst: no ACK without a commit.
 before=$(wc -l < "$ACKS")

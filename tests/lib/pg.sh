@@ -10,6 +10,14 @@
 # PG_TASKSET="taskset -c N" pins the server (benchmarks).
 # Everything lives below the lab's folder and goes with it; lab_down stops
 # the server by its PID (pg_start registers it) if the test did not.
+#
+# pglab_up NAME: two netbootd servers and the clients on one segment (a
+# bridge), for the shared-database tests: namespaces $PGLAB_S1 (srv0
+# 198.18.0.2/22) and $PGLAB_S2 (srv0 198.18.0.3/22), clients in $LAB_CLI
+# (cli0). pglab_profile [EXTRA YAML]: $PGLAB_PROFILE, a pool of ~1,000
+# addresses on the database. pglab_server N NS [args...]: netbootd N in NS
+# as the netbootd user, waiting until it loaded the database; PGLAB_PID[N],
+# PGLAB_LOG[N], event log PGLAB_EVENTS[N].
 
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 PG_USER="${PG_USER:-netbootd}"
@@ -55,3 +63,58 @@ pg_kill() {
 }
 
 pg_sql() { pg_as "$PG_BIN/psql" -h "$PG_SOCK" -U "$PG_USER" -d "${PG_DB:-postgres}" -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
+
+pglab_up() {
+    local name="${1:-pgl}$$" ns pair
+    LAB_TMP=$(mktemp -d /tmp/netbootd-lab.XXXXXX)
+    chmod 755 "$LAB_TMP"
+    export RUNTIME_DIRECTORY="$LAB_TMP/run"
+    trap lab_down EXIT
+    trap 'exit 130' INT TERM
+    PGLAB_BR="${name}b"; PGLAB_S1="${name}1"; PGLAB_S2="${name}2"; LAB_CLI="${name}c"
+    for ns in "$PGLAB_BR" "$PGLAB_S1" "$PGLAB_S2" "$LAB_CLI"; do
+        ip netns add "$ns"; LAB_NS+=("$ns"); ip -n "$ns" link set lo up
+    done
+    ip -n "$PGLAB_BR" link add br0 type bridge forward_delay 0 stp_state 0
+    ip -n "$PGLAB_BR" link set br0 up
+    for pair in "$PGLAB_S1:srv0:p1" "$PGLAB_S2:srv0:p2" "$LAB_CLI:cli0:pc"; do
+        IFS=: read -r ns ifname port <<< "$pair"
+        ip link add "$ifname" netns "$ns" type veth peer name "$port" netns "$PGLAB_BR"
+        ip -n "$PGLAB_BR" link set "$port" master br0 up
+        ip -n "$ns" link set "$ifname" up
+    done
+    ip -n "$PGLAB_S1" addr add 198.18.0.2/22 dev srv0
+    ip -n "$PGLAB_S2" addr add 198.18.0.3/22 dev srv0
+    declare -gA PGLAB_PID PGLAB_LOG PGLAB_EVENTS
+}
+
+pglab_profile() {
+    PGLAB_PROFILE="$LAB_TMP/profile.yaml"
+    mkdir -p "$LAB_TMP/root"
+    cat > "$PGLAB_PROFILE" <<EOT
+interfaces: [srv0]
+subnets:
+  - subnet: 198.18.0.0/22
+    range: 198.18.0.10-198.18.3.250
+    lease-time: 3600
+    max-lease-time: 3600
+    min-lease-time: 1
+tftp: { root: $LAB_TMP/root }
+leases:
+  backend: postgresql
+  postgresql: { conninfo: "$PG_CONNINFO" }
+${1:-}
+EOT
+}
+
+pglab_server() {    # N NAMESPACE [args...]
+    local n="$1" ns="$2"; shift 2
+    PGLAB_LOG[$n]="$LAB_TMP/netbootd$n.log"
+    PGLAB_EVENTS[$n]="$LAB_TMP/events$n.json"
+    : > "${PGLAB_EVENTS[$n]}"
+    PGLAB_PID[$n]=$(lab_bg "$ns" "${PGLAB_LOG[$n]}" "$(netbootd_bin)" --profile "$PGLAB_PROFILE" \
+        --set leases.file="$LAB_TMP/leases$n/leases" --set control="$LAB_TMP/control$n" \
+        --set leases.event-log="${PGLAB_EVENTS[$n]}" --set user=netbootd --log-level info "$@")
+    wait_for 15 "grep -q 'lease database connected' '${PGLAB_LOG[$n]}'" ||
+        { cat "${PGLAB_LOG[$n]}"; fail "server $n did not connect to the database"; }
+}
