@@ -116,7 +116,7 @@ check:
 	@scripts/install-deps check
 	@$(MAKE) --no-print-directory netbootd build/san/netbootd $(UNIT_BINS) $(MAN_PAGES)
 	@$(MAKE) --no-print-directory lint-layout
-	@FUZZ_OBJS="$(SAN_OBJS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/run all $(UNIT_BINS)
+	@FUZZ_PKGS="$(PKGS)" FUZZ_OBJS="$(SAN_OBJS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/run all $(UNIT_BINS)
 
 demo:
 	@scripts/install-deps demo
@@ -142,7 +142,7 @@ fresh-check:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/install-deps fuzz
-	@FUZZ_SRCS="$(LIB_SRCS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/fuzz/run $(FUZZ_SECONDS)
+	@FUZZ_PKGS="$(PKGS)" FUZZ_SRCS="$(LIB_SRCS)" FUZZ_INCLUDES="$(ALL_INCLUDES)" tests/fuzz/run $(FUZZ_SECONDS)
 
 comma := ,
 empty :=
