@@ -514,9 +514,12 @@ static void control_cb(const struct ctl_req *req, struct ctl_reply *reply, void 
         control_reload(nb, reply);
         return;
     }
+    const char *db = lease_pg_ready(nb->pg) ? "postgresql, connected"
+                                            : "postgresql, unreachable (retrying)";
     struct status_view v = { .now = wall_now(), .started = nb->started, .loaded = nb->loaded,
                              .pid = getpid(), .version = NETBOOTD_VERSION,
                              .profile = nb->profile, .cfg = nb->cfg, .pool = nb->pool,
+                             .leases = nb->pg ? db : NULL,
                              .proxied = config_has_proxy(nb->cfg) ? nb->proxied : NULL,
                              .statics = nb->statics, .tftp = nb->tftp, .errors = &nb->errors };
     hooks_get_stats(nb->hooks, &v.hooks);

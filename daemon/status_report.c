@@ -51,6 +51,8 @@ static void text_header(FILE *f, const struct status_view *v)
             status_utc(v->started, since, sizeof since));
     fprintf(f, "profile %s, loaded %s (%s)\n", v->profile, status_utc(v->loaded, loaded, sizeof loaded),
             v->loaded < v->now ? lease_table_when(v->loaded, v->now, ago, sizeof ago) : "just now");
+    if (v->leases)
+        fprintf(f, "leases: %s\n", v->leases);
     fprintf(f, "\n%-18s  %-5s  %7s  %7s  %7s\n", "SUBNET", "MODE", "POOL", "USED", "FREE");
     for (size_t i = 0; i < v->cfg->n_subnets; i++) {
         const struct config_subnet *s = &v->cfg->subnets[i];
@@ -230,6 +232,8 @@ static int fill_status(struct json_wr *w, void *ctx)
     json_kv_str(w, "path", v->profile);
     json_kv_int(w, "loaded", v->loaded);
     json_obj_end(w);
+    if (v->leases)
+        json_kv_str(w, "leases", v->leases);
     json_subnets(w, v);
     int err = lease_json_sections(w, v->pool, v->proxied, v->statics, v->now);
     json_tail(w, v);

@@ -23,6 +23,7 @@ struct status_view {
     const char *profile;
     const struct config *cfg;
     const struct lease_pool *pool;
+    const char *leases;                 /* where they live: "file PATH", "postgresql, connected" */
     const struct proxy_seen *proxied;   /* a proxy subnet answered them */
     const struct proxy_seen *statics;   /* no lease of ours: seen by TFTP only */
     const struct tftp_server *tftp;     /* NULL when TFTP is off */

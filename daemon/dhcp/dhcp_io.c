@@ -126,6 +126,8 @@ static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
                     link->nif.name, DHCP_DECLINES_PER_CLIENT);
         return;
     case DHCP_DROP_OTHER_SERVER:
+        if (io->cfg->leases.backend == CONFIG_LEASES_POSTGRESQL)
+            break;      /* servers sharing a lease database: a pair, as meant */
         log_limited(&io->rl_other, LOG_WARN, "another DHCP server (%s) answers on %s: %s took "
                     "its offer. Two servers on one link fight over every client; next to a "
                     "server you keep, use mode: proxy", log_ipv4(d->other_server, src, sizeof src),

@@ -55,6 +55,12 @@ total=$(( $(events expire 1) + $(events expire 2) ))
 [ "$(pg_sql "SELECT state FROM netbootd_lease4 WHERE encode(mac, 'hex') = '020000000a01'")" = 4 ] ||
     fail "A's lease is not expired in the database"
 
+# status reads the shared state and says where it lives.
+"$(netbootd_bin)" status --control "$LAB_TMP/control2" > "$LAB_TMP/status" || fail "status failed"
+grep -q "^leases: postgresql, connected" "$LAB_TMP/status" || { cat "$LAB_TMP/status"; fail "status does not name the database"; }
+grep -q "another DHCP server" "${PGLAB_LOG[1]}" "${PGLAB_LOG[2]}" &&
+    fail "a server of the pair warned about the other one"
+
 for n in 1 2; do
     kill -TERM "${PGLAB_PID[$n]}"
     wait_for 10 "! kill -0 ${PGLAB_PID[$n]} 2>/dev/null" || fail "server $n did not stop"
