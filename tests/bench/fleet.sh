@@ -20,7 +20,7 @@
 #   FLEET_WINDOWS power-on windows in s for the window rows (default 30)
 #   FLEET_LOSS    percent lost each way for the loss row, at N=100 (default 1; 0 none)
 #   FLEET_PAUSES  fleet_sim --pauses: the firmwares' own waits (default 0: none)
-#   FLEET_RUNS    rounds (default: the bench's RUNS, at most 3)
+#   FLEET_RUNS    rounds (default: the bench's RUNS, at most 3); FLEET_RUNS_BIG for N >= 1000
 #   FLEET_SERVERS (default "netbootd dnsmasq dhcpd")
 #   FLEET_HOOKS   0: no hook rows; FLEET_HOOK_N their fleet size (default FLEET_BIG)
 # The curve of the largest 60/40 fleet (machines booted against time, the
@@ -238,6 +238,7 @@ fleet_rows() {      # LABEL N UEFI WINDOW LOSS [CURVE=1]
     local label=$1 n=$2 uefi=$3 window=$4 loss=$5 curve=${6:-0} r server line
     declare -A per_min=() p50=() p99=() fails=() note=() curves=()
     local rounds=${FLEET_RUNS:-$((RUNS < 3 ? RUNS : 3))}
+    [ "$n" -ge 1000 ] && rounds=${FLEET_RUNS_BIG:-$rounds}
     for r in $(seq 1 "$rounds"); do
         for server in $(rotated "$r" ${FLEET_SERVERS:-netbootd dnsmasq dhcpd}); do
             line=$(fleet_once "$server" "$n" "$uefi" "$window" "$loss") || continue
