@@ -68,6 +68,9 @@ static void gauge(struct metrics_wr *w, const char *name, const char *help, doub
 
 static void transfers(struct metrics_wr *w, const struct netbootd *nb)
 {
+    if (nb->pg)     /* leases.backend: postgresql */
+        gauge(w, "netbootd_lease_database_up", "1 when the lease database is connected and "
+              "loaded (ACKs can be committed), else 0.", lease_pg_ready(nb->pg) ? 1 : 0);
     const struct metrics_counters *m = &metrics;
     counter(w, "netbootd_tftp_transfers_started_total", "TFTP transfers begun.", m->tftp_started);
     counter(w, "netbootd_tftp_transfers_done_total", "TFTP transfers sent whole.", m->tftp_done);

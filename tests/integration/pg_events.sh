@@ -12,7 +12,7 @@ pglab_up pge
 pg_start
 pglab_profile "  decline-time: 600"
 "$(netbootd_bin)" db init --profile "$PGLAB_PROFILE" > /dev/null || fail "db init"
-pglab_server 1 "$PGLAB_S1"
+pglab_server 1 "$PGLAB_S1" --set metrics.listen=127.0.0.1:9167
 pglab_server 2 "$PGLAB_S2"
 probe() { ip netns exec "$LAB_CLI" /usr/bin/python3 tests/tools/dhcp_probe.py --iface cli0 "$@"; }
 ip4() { pg_sql "SELECT (address >> 24) || '.' || (address >> 16 & 255) || '.' || (address >> 8 & 255)
@@ -58,6 +58,8 @@ total=$(( $(events expire 1) + $(events expire 2) ))
 # status reads the shared state and says where it lives.
 "$(netbootd_bin)" status --control "$LAB_TMP/control2" > "$LAB_TMP/status" || fail "status failed"
 grep -q "^leases: postgresql, connected" "$LAB_TMP/status" || { cat "$LAB_TMP/status"; fail "status does not name the database"; }
+ip netns exec "$PGLAB_S1" curl -s http://127.0.0.1:9167/metrics | grep -q "^netbootd_lease_database_up 1" ||
+    fail "metrics do not say the database is up"
 grep -q "another DHCP server" "${PGLAB_LOG[1]}" "${PGLAB_LOG[2]}" &&
     fail "a server of the pair warned about the other one"
 
