@@ -182,9 +182,15 @@ void config_print_summary(const struct config *cfg, FILE *out)
     } else {
         fprintf(out, "metrics: off (no metrics: key)\n");
     }
-    fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,
-            cfg->leases.on_event ? cfg->leases.on_event : "-",
-            cfg->leases.event_log ? cfg->leases.event_log : "-");
+    if (cfg->leases.backend == CONFIG_LEASES_POSTGRESQL)   /* holds no password: refused */
+        fprintf(out, "leases: PostgreSQL \"%s\"%s; hook %s; event log %s\n",
+                cfg->leases.pg_conninfo, cfg->leases.pg_password_file ? ", password file" : "",
+                cfg->leases.on_event ? cfg->leases.on_event : "-",
+                cfg->leases.event_log ? cfg->leases.event_log : "-");
+    else
+        fprintf(out, "leases: %s; hook %s; event log %s\n", cfg->leases.file,
+                cfg->leases.on_event ? cfg->leases.on_event : "-",
+                cfg->leases.event_log ? cfg->leases.event_log : "-");
     fprintf(out, "control socket: %s\n", cfg->control ? cfg->control : "-");
     if (cfg->answer_router_solicitations)
         fprintf(out, "ipv6: router solicitations answered (no prefix, no default route)\n");

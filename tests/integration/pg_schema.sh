@@ -15,6 +15,8 @@ touch "$LAB_TMP/root/boot.ipxe" "$LAB_TMP/root/bios/pxelinux.0" "$LAB_TMP/root/e
 DB=(--profile tests/fixtures/profiles/lab.yaml --set leases.backend=postgresql
     --set "leases.postgresql.conninfo=\"$PG_CONNINFO\"" --set tftp.root="$LAB_TMP/root")
 
+"$NB" --check "${DB[@]}" --set interfaces=[lo] 2>/dev/null | grep -q "^leases: PostgreSQL \"host=" ||
+    fail "--check does not name the database"
 "$NB" db version "${DB[@]}" | grep -q "^schema version 0 " || fail "an empty database is not version 0"
 "$NB" db upgrade "${DB[@]}" 2> "$LAB_TMP/err" && fail "db upgrade on an empty database succeeded"
 grep -q "db init" "$LAB_TMP/err" || fail "db upgrade did not point at db init: $(cat "$LAB_TMP/err")"
