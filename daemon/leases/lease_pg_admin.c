@@ -95,6 +95,8 @@ int lease_pg_schema_version(PGconn *conn)
     v = -EIO;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
         v = atoi(PQgetvalue(r, 0, 0));
+    else
+        fprintf(stderr, "netbootd: database: %s", PQresultErrorMessage(r));
     PQclear(r);
     return v;
 }

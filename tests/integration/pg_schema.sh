@@ -73,6 +73,23 @@ grep -q "^schema version 2: " "$LAB_TMP/out" || fail "db upgrade did not run ver
 "$NB" --leases "${DB[@]}" > "$LAB_TMP/table" || fail "--leases failed"
 grep -qE "^192\.0\.2\.100 +52:54:00:00:00:42 .*bound" "$LAB_TMP/table" ||
     { cat "$LAB_TMP/table"; fail "--leases does not list the database's lease"; }
+# A password: from leases.postgresql.password-file or PGPASSWORD, never shown.
+pg_sql "CREATE ROLE nbpw LOGIN PASSWORD 'pw-$$-secret'"
+sed -i '1i local all nbpw scram-sha-256' "$PG_DIR/pg_hba.conf"
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR" reload > /dev/null
+echo "pw-$$-secret" > "$LAB_TMP/pw"
+chmod 600 "$LAB_TMP/pw"
+PW=("${DB[@]}" --set "leases.postgresql.conninfo=\"host=$PG_SOCK dbname=postgres user=nbpw\"")
+wait_for 5 "! '$NB' db version ${PW[*]@Q} > /dev/null 2>&1" || fail "connected without a password"
+"$NB" db version "${PW[@]}" --set leases.postgresql.password-file="$LAB_TMP/pw" 2>&1 |
+    grep -q "permission denied for table netbootd_schema" || fail "the password file was not used"
+pg_sql "GRANT SELECT, INSERT, UPDATE, DELETE ON netbootd_lease4 TO nbpw;
+        GRANT SELECT ON netbootd_schema TO nbpw; GRANT USAGE ON netbootd_lease4_seq TO nbpw"
+"$NB" db version "${PW[@]}" --set leases.postgresql.password-file="$LAB_TMP/pw" > /dev/null 2>&1 ||
+    fail "the password file was not used (with the grants)"
+PGPASSWORD="pw-$$-secret" "$NB" db version "${PW[@]}" > /dev/null 2>&1 || fail "PGPASSWORD was not used"
+PGPASSWORD="pw-$$-wrong" "$NB" db version "${PW[@]}" > "$LAB_TMP/out" 2>&1 && fail "a wrong password worked"
+grep -q "pw-$$" "$LAB_TMP/out" && fail "the password appears in a message"
 pg_stop
-echo "result: db init from empty and db upgrade from version 1 work; the database refuses a double binding"
+echo "result: db init from empty and db upgrade from version 1 work; the database refuses a double binding; the password comes from a file or PGPASSWORD"
 exit 0
