@@ -40,18 +40,23 @@ storm_client_label() {  # CLIENT N
     case $1 in curl) echo "curl 1468 x $2" ;; new) echo "curl 1468 x $2, new files on tmpfs" ;;
     w4) echo "atftp 1468 window 4 x $2" ;; esac
 }
+# CPU ticks of the server process itself, its threads and the children it
+# has reaped (tftpd-hpa's per-transfer processes): set against the server
+# core's busy time, the rest is other work on that core (the kernel's
+# softirqs, and on a shared machine other processes).
+srv_ticks() { awk '{ print $14 + $15 + $16 + $17 }' /proc/"$SRV_PID"/stat 2>/dev/null || echo 0; }
 srv_dgrams() {      # datagrams the server namespace's interface sent and received
     ip netns exec "$LAB_SRV" cat /sys/class/net/srv0/statistics/tx_packets \
         /sys/class/net/srv0/statistics/rx_packets | tr '\n' ' '
 }
 storm_once() {      # SERVER N CLIENT ROUND MiB: one storm, appends "MB/s secs fails peakMiB server-core-s client-core%
-                    # stolen-ticks all-ticks extra-sent-per-1000-blocks" (both cores) to STORM_RES
+                    # stolen-ticks all-ticks extra-sent-per-1000-blocks server-own-s" (both cores) to STORM_RES
     local server=$1 n=$2 client=$3 mb=$5 t0 t1 c0 c1 b0 t_0 b1 t_1 peak alive r p fails secs agg s0 s1 ss0 ss1 st_0 st_1
-    local file="storm-$mb.bin" tx0 rx0 tx1 rx1
+    local file="storm-$mb.bin" tx0 rx0 tx1 rx1 own0 own1
     start_server "$server" || return 0
     # atftp's files go: one it never opened would pass on the last round's bytes
     [ "$client" = w4 ] && rm -f "$STORM_DIR"/*
-    read -r tx0 rx0 <<< "$(srv_dgrams)"
+    read -r tx0 rx0 <<< "$(srv_dgrams)"; own0=$(srv_ticks)
     read -r c0 st_0 ss0 <<< "$(cpu_busy $SRV_CPU)"; read -r b0 t_0 s0 <<< "$(cpu_busy $CLI_CPU)"
     t0=$(date +%s%N)
     local pids=()
@@ -79,7 +84,7 @@ storm_once() {      # SERVER N CLIENT ROUND MiB: one storm, appends "MB/s secs f
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
     t1=$(date +%s%N)
     read -r c1 st_1 ss1 <<< "$(cpu_busy $SRV_CPU)"; read -r b1 t_1 s1 <<< "$(cpu_busy $CLI_CPU)"
-    read -r tx1 rx1 <<< "$(srv_dgrams)"
+    read -r tx1 rx1 <<< "$(srv_dgrams)"; own1=$(srv_ticks)
     fails=0
     for i in $(seq 1 "$n"); do
         { [ "$client" = w4 ] || [ "$(cat "$STORM_DIR/$i.got" 2>/dev/null)" = "$((mb << 20))" ]; } &&
@@ -90,10 +95,10 @@ storm_once() {      # SERVER N CLIENT ROUND MiB: one storm, appends "MB/s secs f
     local res
     res=$(awk -v ns=$((t1 - t0)) -v n="$n" -v mb="$mb" -v f=$fails -v pk=$((peak / 1024)) \
         -v c=$((c1 - c0)) -v hz="$hz" -v bb=$((b1 - b0)) -v bt=$((t_1 - t_0)) \
-        -v st=$((s1 - s0 + ss1 - ss0)) -v all=$((t_1 - t_0 + st_1 - st_0)) -v tx=$((tx1 - tx0)) 'BEGIN { s = ns / 1e9
+        -v st=$((s1 - s0 + ss1 - ss0)) -v all=$((t_1 - t_0 + st_1 - st_0)) -v tx=$((tx1 - tx0)) -v own=$((own1 - own0)) 'BEGIN { s = ns / 1e9
         blocks = n * (int(mb * 1048576 / 1468) + 1)
-        printf "%.1f %.1f %d %d %.1f %.0f %d %d %.1f", n * mb * 1.048576 / s, s, f, pk, c / hz, bt ? 100 * bb / bt : 0, st, all,
-            1000 * (tx - blocks - n) / blocks }')
+        printf "%.1f %.1f %d %d %.1f %.0f %d %d %.1f %.1f", n * mb * 1.048576 / s, s, f, pk, c / hz, bt ? 100 * bb / bt : 0, st, all,
+            1000 * (tx - blocks - n) / blocks, own / hz }')
     STORM_RES[$server]+="$res;"
     STORM_ROUND[$server|storm|$4]=${res%% *}
     stop_server
@@ -133,12 +138,12 @@ bench_storm() {
             # the round with the median throughput stands for the server
             med=$(echo "$res" | tr ';' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
             all=$(echo "$res" | tr ';' '\n' | awk 'NF { printf "%s%s", sep, $1; sep = "/" }')
-            read -r agg secs _ _ scpu cbusy stolen ticks <<< "$med"
+            read -r agg secs _ _ scpu cbusy stolen ticks _ own <<< "$med"
             STORM_MED[$server]=$agg
             # failures summed, peak RSS the highest over all rounds, extra datagrams the highest
             read -r fails peak extra <<< "$(echo "$res" | tr ';' '\n' |
                 awk 'NF { f += $3; if ($4 > p) p = $4; if (NR == 1 || $9 > x) x = $9 } END { print f + 0, p + 0, x + 0 }')"
-            note="${secs} s, $fails failed, peak RSS $peak MiB, server core busy $scpu s, client core busy ${cbusy}%$(steal_note "$stolen" "$ticks")"
+            note="${secs} s, $fails failed, peak RSS $peak MiB, server core busy $scpu s (the server's own CPU $own s), client core busy ${cbusy}%$(steal_note "$stolen" "$ticks")"
             # lock-step: datagrams beyond one per block and the OACK are resends
             [ "$client" != w4 ] && note+=", resent up to ${extra} per 1000 blocks"
             [ "$rounds" -gt 1 ] && note+="; rounds $all MB/s"
