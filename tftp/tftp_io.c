@@ -172,12 +172,15 @@ static int render_template(struct tftp_listener *l, const struct sockaddr_in *pe
  * new port (RFC 1350 section 4), so the transfer running is the one it
  * asked for; a second one would hold a session (and a pending slot) until
  * it gave up, its replies ignored: 1,000 machines' repeated requests filled
- * tftp.max-pending-sessions and then tftp.max-sessions ("server busy"). */
+ * tftp.max-pending-sessions and then tftp.max-sessions ("server busy").
+ * Only a transfer none of whose data blocks were acknowledged can be
+ * repeated so: past that, the same address and port is a new client that
+ * the kernel gave a port a vanished one had (a fresh transfer for it). */
 static bool is_repeated_request(const struct tftp_server *srv, const struct sockaddr_in *peer,
                                 const char *rel)
 {
     for (const struct tftp_xfer *x = srv->xfers; x; x = x->next)
-        if (!x->finished && x->tx.peer.sin_port == peer->sin_port &&
+        if (!x->finished && x->s.acked == 0 && x->tx.peer.sin_port == peer->sin_port &&
             x->tx.peer.sin_addr.s_addr == peer->sin_addr.s_addr && strcmp(x->file, rel) == 0)
             return true;
     return false;
