@@ -56,7 +56,12 @@ struct held_reply {
     uint8_t type;               /* the reply's DHCP message type, for metrics */
     char log[320];
     size_t len;
-    uint8_t bytes[];
+    /* An ACK's stand-in when a shared lease database gives its address to
+     * another client (status -EADDRINUSE): a NAK, so that the client starts
+     * again at once instead of after its retransmission timer. */
+    struct dhcp_dest nak_dest;
+    size_t nak_len;             /* 0: none */
+    uint8_t bytes[];            /* the reply, then the NAK */
 };
 
 static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest, uint8_t type,
@@ -86,10 +91,15 @@ static void send_reply(struct dhcp_link *link, const struct dhcp_dest *dest, uin
 static void held_reply_cb(void *arg, int status)
 {
     struct held_reply *h = arg;
-    if (status < 0)     /* one per held ACK while the journal is failing: limited */
+    if (status == -EADDRINUSE && h->nak_len && h->link->open) {
+        log_limited(&h->link->io->rl_send, LOG_INFO, "DHCPNAK instead of %s: the lease database "
+                    "holds the address for another client", h->log);
+        send_reply(h->link, &h->nak_dest, DHCPNAK, h->chaddr, h->hlen, h->bytes + h->len,
+                   h->nak_len);
+    } else if (status < 0) {    /* one per held ACK while the journal is failing: limited */
         log_limited(&h->link->io->rl_send, LOG_ERROR, "reply not sent (lease not on disk: %s): %s",
                     strerror(-status), h->log);
-    else if (h->link->open)
+    } else if (h->link->open)
         send_reply(h->link, &h->dest, h->type, h->chaddr, h->hlen, h->bytes, h->len);
     free(h);
 }
@@ -193,6 +203,19 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
         reply(link, msg, d);
 }
 
+/* The NAK that stands in for an ACK the lease database refuses (a reply
+ * of a few hundred bytes: encoding it cannot fail but for a bug). */
+static void encode_nak(const struct dhcp_msg *msg, uint32_t server_id, uint8_t *buf, size_t cap,
+                       size_t *len, struct dhcp_dest *dest)
+{
+    struct dhcp_reply nak;
+    unsigned dropped;
+    dhcp_reply_nak(msg, server_id, &nak);
+    if (dhcp_wire_encode(&nak, buf, cap, len, &dropped) < 0)
+        *len = 0;
+    dhcp_reply_dest(msg, &nak, dest);
+}
+
 /* Encode the decided reply and send it now, or once its lease change is on
  * disk (an ACK). */
 static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
@@ -215,7 +238,12 @@ static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
         send_reply(link, &d->dest, d->reply.msg_type, msg->chaddr, msg->hlen, out, out_len);
         return;
     }
-    struct held_reply *h = malloc(sizeof *h + out_len);
+    uint8_t nak[DHCP_MAX_MSG];
+    size_t nak_len = 0;
+    struct dhcp_dest nak_dest = { 0 };
+    if (d->reply.msg_type == DHCPACK)
+        encode_nak(msg, d->reply.server_id, nak, sizeof nak, &nak_len, &nak_dest);
+    struct held_reply *h = malloc(sizeof *h + out_len + nak_len);
     if (!h) {
         log_limited(&io->rl_fail, LOG_ERROR, "out of memory holding a reply");
         return;
@@ -228,6 +256,9 @@ static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
     snprintf(h->log, sizeof h->log, "%s", d->log);
     h->len = out_len;
     memcpy(h->bytes, out, out_len);
+    h->nak_dest = nak_dest;
+    h->nak_len = nak_len;
+    memcpy(h->bytes + out_len, nak, nak_len);
     io->w.when_durable(held_reply_cb, h, io->w.ctx);
 }
 

@@ -198,12 +198,10 @@ static int drop(struct dhcp_decision *d, const char *why)
     return 0;
 }
 
-static void start_reply(struct dhcp_decision *d, const struct client_ctx *c, uint8_t type,
-                        uint32_t yiaddr)
+/* The header every reply to m shares (RFC 2131 §4.3.1 table 3). */
+static void reply_header(struct dhcp_reply *r, const struct dhcp_msg *m, uint8_t type,
+                         uint32_t server_id, uint32_t yiaddr)
 {
-    struct dhcp_reply *r = &d->reply;
-    const struct dhcp_msg *m = c->msg;
-    d->action = DHCP_ACTION_REPLY;
     r->htype = m->htype;
     r->hlen = m->hlen;
     r->xid = m->xid;
@@ -211,7 +209,7 @@ static void start_reply(struct dhcp_decision *d, const struct client_ctx *c, uin
     r->giaddr = m->giaddr;
     memcpy(r->chaddr, m->chaddr, sizeof r->chaddr);
     r->msg_type = type;
-    r->server_id = c->in->ifaddr;
+    r->server_id = server_id;
     r->yiaddr = yiaddr;
     r->max_size = dhcp_msg_max_size(m);
     size_t prl_len;
@@ -222,8 +220,23 @@ static void start_reply(struct dhcp_decision *d, const struct client_ctx *c, uin
         if (m->giaddr)
             r->flags |= DHCP_FLAG_BROADCAST;
         dhcp_reply_opts_nak(r, m);
-        return;
     }
+}
+
+void dhcp_reply_nak(const struct dhcp_msg *m, uint32_t server_id, struct dhcp_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    reply_header(r, m, DHCPNAK, server_id, 0);
+}
+
+static void start_reply(struct dhcp_decision *d, const struct client_ctx *c, uint8_t type,
+                        uint32_t yiaddr)
+{
+    struct dhcp_reply *r = &d->reply;
+    d->action = DHCP_ACTION_REPLY;
+    reply_header(r, c->msg, type, c->in->ifaddr, yiaddr);
+    if (type == DHCPNAK)
+        return;
     /* The boot server: the class's next-server, else us (for BOOTP
      * clients with no class too, as dnsmasq and ISC dhcpd answer). */
     r->siaddr = c->boot && c->boot->next_server ? c->boot->next_server : c->in->ifaddr;

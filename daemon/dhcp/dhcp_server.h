@@ -83,6 +83,10 @@ int dhcp_server_handle(const struct config *cfg, struct lease_pool *pool,
  * nor the network or broadcast address of any subnet in cfg. */
 bool dhcp_unicast_ok(const struct config *cfg, uint32_t ip);
 
+/* A DHCPNAK from server_id answering m (what a REQUEST gets when the lease
+ * its ACK would have recorded was refused by a shared lease database). */
+void dhcp_reply_nak(const struct dhcp_msg *m, uint32_t server_id, struct dhcp_reply *r);
+
 /* RFC 2131 §4.1 / §4.3.2: where a reply to `req` goes. */
 void dhcp_reply_dest(const struct dhcp_msg *req, const struct dhcp_reply *rep,
                      struct dhcp_dest *out);

@@ -449,6 +449,45 @@ static void test_reply_destinations(void **state)
     assert_true(f->d.reply.flags & DHCP_FLAG_BROADCAST);
 }
 
+/* The NAK that stands in for an ACK a shared lease database refuses
+ * (dhcp_io) is the NAK the server itself decides for that request: same
+ * header, options 53/54 and the echoes, no address, the same destination;
+ * through a relay too. */
+static void test_nak_standing_in_for_an_ack(void **state)
+{
+    struct fixture *f = *state;
+    struct pkt p;
+    for (int relayed = 0; relayed < 2; relayed++) {
+        pkt_init(&p, DHCPREQUEST, mac1, 40 + relayed);
+        pkt_opt(&p, 61, "\x01\x52\x54\x00\x12\x34\x56", 7);
+        pkt_opt_ip(&p, 50, IP(10, 0, 0, 5));    /* wrong network: the server NAKs */
+        if (relayed)
+            pkt_set_u32(&p, PKT_GIADDR, IP(198, 51, 100, 1));
+        handle(f, &p);          /* the decision refers to the message it answered: */
+        struct dhcp_msg m;      /* decide again on one that outlives this block */
+        pkt_decode(&p, &m);
+        assert_int_equal(dhcp_server_handle(f->cfg, f->pool, &m, &f->in, f->now, &f->d), 0);
+        assert_int_equal(f->d.reply.msg_type, DHCPNAK);
+        struct dhcp_reply nak;
+        struct dhcp_dest dest;
+        dhcp_reply_nak(&m, f->in.ifaddr, &nak);
+        dhcp_reply_dest(&m, &nak, &dest);
+        uint8_t a[1500], b[1500];
+        size_t alen, blen;
+        unsigned dropped;
+        assert_int_equal(dhcp_wire_encode(&f->d.reply, a, sizeof a, &alen, &dropped), 0);
+        assert_int_equal(dhcp_wire_encode(&nak, b, sizeof b, &blen, &dropped), 0);
+        assert_int_equal(alen, blen);
+        assert_memory_equal(a, b, alen);
+        assert_int_equal(dest.kind, f->d.dest.kind);
+        assert_int_equal(dest.ip, f->d.dest.ip);
+        assert_int_equal(dest.port, f->d.dest.port);
+        assert_int_equal(nak.yiaddr, 0);
+        assert_int_equal(nak.server_id, IP(192, 0, 2, 1));
+        assert_int_equal(!!(nak.flags & DHCP_FLAG_BROADCAST), relayed);
+    }
+}
+
 static void test_client_id_then_plain_same_address(void **state)
 {
     struct fixture *f = *state;
@@ -513,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bootp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reply_destinations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_id_then_plain_same_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nak_standing_in_for_an_ack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reservation_and_hostname, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_type_and_server_messages, setup, teardown),
     };
