@@ -23,6 +23,7 @@
 #   FLEET_RUNS    rounds (default: the bench's RUNS, at most 3); FLEET_RUNS_BIG for N >= 1000
 #   FLEET_SERVERS (default "netbootd dnsmasq dhcpd")
 #   FLEET_HOOKS   0: no hook rows; FLEET_HOOK_N their fleet size (default FLEET_BIG)
+#   FLEET_NB_ARGS more netbootd options (A/B: FLEET_NB_ARGS="--set tftp.busy-poll=0")
 # The curve of the largest 60/40 fleet (machines booted against time, the
 # median round of each server) goes to tests/bench/fleet.dat, and gnuplot
 # draws tests/bench/fleet.png from it with tests/bench/fleet.gp.
@@ -98,7 +99,7 @@ fleet_start() {     # SERVER [HOOK_SCRIPT]: starts it on fsrv0, sets FLEET_PIDS 
             --set interfaces=[fsrv0] --set tftp.root="$FLEET_TREE" --set leases.file="$f/leases/leases" \
             --set control="$f/control" --set user=root --set subnets[0].subnet=198.18.0.0/20 \
             --set subnets[0].range=198.18.8.1-198.18.15.254 --set subnets[0].router=$FLEET_ADDR \
-            --set subnets[0].dns=[$FLEET_ADDR] "${hook[@]}" --log-level warn) ;;
+            --set subnets[0].dns=[$FLEET_ADDR] "${hook[@]}" ${FLEET_NB_ARGS:-} --log-level warn) ;;
     dnsmasq)
         FLEET_PIDS=$(lab_bg "$LAB_SRV" "$log" taskset -c $SRV_CPU dnsmasq --keep-in-foreground --no-daemon \
             --conf-file=/dev/null --port=0 --interface=fsrv0 --bind-interfaces --user=root \
