@@ -5,7 +5,7 @@ set terminal pngcairo size 900,520 font "sans,11"
 set title "Fleet boot: machines with kernel and initrd, against time (tests/bench/fleet.sh)"
 set xlabel "seconds since power-on (all at once)"
 set ylabel "machines booted"
-set key left top
+set key right center box opaque
 set grid
 set yrange [0:*]
 set xrange [0:*]
