@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
+
 bool boot_url_is_url(const char *filename)
 {
     return filename && strstr(filename, "://") != NULL;
@@ -129,17 +131,6 @@ const char *boot_url_problem(const char *url, size_t *at)
         return "the path ends in '/': it must name a file";
     }
     return NULL;
-}
-
-static int hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
 }
 
 /* The path from p (after its '/') up to '?' or '#', %XX decoded. */

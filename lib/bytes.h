@@ -173,4 +173,17 @@ static inline bool wr_cstr(struct wr *w, const char *s)
     return wr_bytes(w, s, strlen(s) + 1);
 }
 
+/* One hexadecimal digit's value (either case), or -1: for the text forms
+ * of bytes (the lease journal's client ids, PostgreSQL's bytea, URLs' %XX). */
+static inline int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 #endif

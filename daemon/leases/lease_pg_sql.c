@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "lease_pg_sql.h"
 
 static void hex_bytea(char *out, size_t size, const uint8_t *b, size_t n)
@@ -68,17 +69,6 @@ static int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
     return 0;
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* bytea's hex text ("\x0a1b...") into at most max bytes (*len). */
 static int parse_bytea(const char *s, uint8_t *out, size_t max, size_t *len)
 {
@@ -88,7 +78,7 @@ static int parse_bytea(const char *s, uint8_t *out, size_t max, size_t *len)
     if (hex % 2 || hex / 2 > max)
         return -EBADMSG;
     for (size_t i = 0; i < hex / 2; i++) {
-        int hi = nibble(s[2 + 2 * i]), lo = nibble(s[3 + 2 * i]);
+        int hi = hex_digit(s[2 + 2 * i]), lo = hex_digit(s[3 + 2 * i]);
         if (hi < 0 || lo < 0)
             return -EBADMSG;
         out[i] = (uint8_t)(hi << 4 | lo);

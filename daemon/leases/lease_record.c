@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
+
 static const char *const state_names[] = { "free", "offered", "bound", "released", "expired",
                                            "declined" };
 static const char *const stage_names[] = { "none", "discover", "offer", "ack", "tftp-done",
@@ -119,17 +121,6 @@ struct field {
     size_t n_names;
     unsigned required;              /* bit set for keys every record must carry */
 };
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Two hex digits at v: the byte, or -1. */
 static int hex_byte(const char *v)
