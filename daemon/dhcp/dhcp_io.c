@@ -104,6 +104,12 @@ static void held_reply_cb(void *arg, int status)
     free(h);
 }
 
+/* Leases in a database other servers write too: it may refuse a change. */
+static bool leases_shared(const struct dhcp_io *io)
+{
+    return io->cfg->leases.backend == CONFIG_LEASES_POSTGRESQL;
+}
+
 /* A request not answered: a rate-limited warning for what a sender could
  * use against others (counted), a debug line for the rest. */
 static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
@@ -136,7 +142,7 @@ static void log_drop(struct dhcp_link *link, const struct dhcp_msg *msg,
                     link->nif.name, DHCP_DECLINES_PER_CLIENT);
         return;
     case DHCP_DROP_OTHER_SERVER:
-        if (io->cfg->leases.backend == CONFIG_LEASES_POSTGRESQL)
+        if (leases_shared(io))
             break;      /* servers sharing a lease database: a pair, as meant */
         log_limited(&io->rl_other, LOG_WARN, "another DHCP server (%s) answers on %s: %s took "
                     "its offer. Two servers on one link fight over every client; next to a "
@@ -203,8 +209,8 @@ static void handle_datagram(struct dhcp_link *link, const uint8_t *buf, size_t l
         reply(link, msg, d);
 }
 
-/* The NAK that stands in for an ACK the lease database refuses (a reply
- * of a few hundred bytes: encoding it cannot fail but for a bug). */
+/* The NAK that stands in for an ACK a shared lease database refuses (a
+ * reply of a few hundred bytes: encoding it cannot fail but for a bug). */
 static void encode_nak(const struct dhcp_msg *msg, uint32_t server_id, uint8_t *buf, size_t cap,
                        size_t *len, struct dhcp_dest *dest)
 {
@@ -241,7 +247,7 @@ static void reply(struct dhcp_link *link, const struct dhcp_msg *msg,
     uint8_t nak[DHCP_MAX_MSG];
     size_t nak_len = 0;
     struct dhcp_dest nak_dest = { 0 };
-    if (d->reply.msg_type == DHCPACK)
+    if (d->reply.msg_type == DHCPACK && leases_shared(io))  /* the journal never refuses */
         encode_nak(msg, d->reply.server_id, nak, sizeof nak, &nak_len, &nak_dest);
     struct held_reply *h = malloc(sizeof *h + out_len + nak_len);
     if (!h) {
