@@ -35,16 +35,8 @@ grep "$warn" "$NB_LOG" | sed 's/^/log: /'
 grep "$warn" "$NB_LOG" | grep -q "warn: TFTP efi64/syslinux.efi from $ip ($mac, class uefi64)" ||
     fail "the warning lacks the file, address, MAC or class"
 [ "$n_ev" = 1 ] || { cat "$EVLOG"; fail "$n_ev tftp-failed events (want 1)"; }
-python3 - "$EVLOG" "$mac" "$ip" <<'PY' || fail "the tftp-failed event is wrong"
-import json, sys
-evs = [json.loads(l) for l in open(sys.argv[1])]
-f = [e for e in evs if e["event"] == "tftp-failed"]
-assert len(f) == 1, f
-e = f[0]
-assert e["file"] == "efi64/syslinux.efi" and e["mac"] == sys.argv[2] and e["ip"] == sys.argv[3], e
-assert e.get("class") == "uefi64", e
-print("event:", json.dumps(e, sort_keys=True))
-PY
+/usr/bin/python3 tests/tools/event_log_check.py --one tftp-failed "$EVLOG" efi64/syslinux.efi "$mac" "$ip" uefi64 ||
+    fail "the tftp-failed event is wrong"
 grep -q "pxelinux.cfg" "$EVLOG" && fail "a config probe became an event"
 "$(netbootd_bin)" --leases --profile tests/fixtures/profiles/lab.yaml --set leases.file="$NB_LEASES" \
     --set tftp.root="$NB_ROOT" 2>/dev/null | grep "$mac" | tee "$LAB_TMP/leases.out"

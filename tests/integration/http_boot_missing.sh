@@ -52,16 +52,8 @@ grep "$warn" "$NB_LOG" | sed 's/^/log: /'
 grep "$warn" "$NB_LOG" | grep -q "warn: HTTP efi64/gone.efi from $ip ($mac, class uefi64)" ||
     fail "the warning lacks the file, address, MAC or class"
 [ "$n_ev" = 1 ] || { cat "$EVLOG"; fail "$n_ev http-failed events (want 1)"; }
-python3 - "$EVLOG" "$mac" "$ip" <<'PY' || fail "the http-failed event is wrong"
-import json, sys
-evs = [json.loads(l) for l in open(sys.argv[1])]
-f = [e for e in evs if e["event"] == "http-failed"]
-assert len(f) == 1, f
-e = f[0]
-assert e["file"] == "efi64/gone.efi" and e["mac"] == sys.argv[2] and e["ip"] == sys.argv[3], e
-assert e.get("class") == "uefi64", e
-print("event:", json.dumps(e, sort_keys=True))
-PY
+/usr/bin/python3 tests/tools/event_log_check.py --one http-failed "$EVLOG" efi64/gone.efi "$mac" "$ip" uefi64 ||
+    fail "the http-failed event is wrong"
 grep -q "probe.cfg" "$EVLOG" && fail "a probe became an event"
 stop_netbootd
 echo "result: the missing HTTP boot file of class uefi64: warned at start, 1 warning with MAC and class, 1 http-failed event; probes quiet"
