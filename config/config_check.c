@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "boot_url.h"
 #include "config_ctx.h"
 
 /* The node of `key` inside list item `index` of `section`, for positions. */
@@ -173,11 +174,6 @@ static void check_hosts(struct cfg_ctx *c, const struct ynode *root)
     }
 }
 
-static bool is_url(const char *s)
-{
-    return strstr(s, "://") != NULL;
-}
-
 static void check_boot(struct cfg_ctx *c, const struct ynode *root, int root_fd)
 {
     const struct config *cfg = c->cfg;
@@ -194,7 +190,7 @@ static void check_boot(struct cfg_ctx *c, const struct ynode *root, int root_fd)
         if (!b->filename)
             continue;
         snprintf(path, sizeof path, "boot[%zu].filename", i);
-        if (is_url(b->filename)) {
+        if (boot_url_is_url(b->filename)) {
             cfg_check_boot_url(c, node_at(root, "boot", i, "filename"), path, b->filename, root_fd);
             continue;
         }
