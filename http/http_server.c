@@ -20,6 +20,7 @@
 #include "http_req.h"
 #include "log.h"
 #include "mhd_loop.h"
+#include "sendfile_piece.h"
 #include "tftp_path.h"
 #include "tftp_rlimit.h"
 
@@ -53,6 +54,7 @@ struct http_req {
     uint64_t started_ns;
     uint64_t body;
     unsigned status;
+    int body_fd;                /* the file a sendfile response sends, or -1 */
     bool report;                /* a GET that gets an http-done/http-failed */
 };
 
@@ -179,6 +181,15 @@ static enum MHD_Result answer_empty(struct MHD_Connection *c, struct http_req *r
     return queue(c, r, status, resp);
 }
 
+/* The response sends fd up to file offset end with sendfile: in pieces of
+ * up to SENDFILE_PIECE_MAX (sendfile_piece.h). */
+static void allow_large_pieces(struct MHD_Connection *c, struct http_req *r, int fd, uint64_t end)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci && sendfile_piece_allow(ci->connect_fd, fd, end))
+        r->body_fd = fd;
+}
+
 /* The open file fd (of size bytes, modified at st): 304, 416, 206 or 200. */
 static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r, int fd,
                                    uint64_t size, const struct stat *st)
@@ -215,6 +226,8 @@ static enum MHD_Result answer_file(struct MHD_Connection *c, struct http_req *r,
         close(fd);
         return MHD_NO;
     }
+    if (k != HTTP_RANGE_MANY)
+        allow_large_pieces(c, r, fd, k == HTTP_RANGE_NONE ? size : spans[0].start + spans[0].len);
     add_validators(resp, etag, date);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
     return queue(c, r, k == HTTP_RANGE_NONE ? MHD_HTTP_OK : MHD_HTTP_PARTIAL_CONTENT, resp);
@@ -331,6 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!(r = calloc(1, sizeof *r)))
             return MHD_NO;
         *req_cls = r;
+        r->body_fd = -1;
         l->srv->requests++;
         http_conns_headers_done(c);
         r->started_ns = uv_hrtime();
@@ -358,6 +372,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         return;
     *req_cls = NULL;
     l->srv->requests--;
+    sendfile_piece_forget(r->body_fd);
     bool sent = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
     bool ok = sent && (r->status == MHD_HTTP_OK || r->status == MHD_HTTP_PARTIAL_CONTENT);
     if (r->report && l->srv->report) {

@@ -1,16 +1,20 @@
 /* test_http.c - the pure part of the HTTP server (http_req.c): Range,
  * ETag lists, HTTP dates, conditional requests; and the profile's http:
- * section (off by default, defaults, ADDR:PORT). */
+ * section (off by default, defaults, ADDR:PORT); the sendfile pieces
+ * libmicrohttpd's calls are widened to (sendfile_piece.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_util.h"
 #include "config.h"
 #include "http_req.h"
+#include "sendfile_piece.h"
 
 /* One range, as http_ranges_parse gives it. */
 static enum http_range_kind one(const char *v, uint64_t size, uint64_t *s, uint64_t *n)
@@ -265,6 +269,53 @@ static void test_open_files(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+static void test_piece_len(void **state)
+{
+    (void)state;
+    const size_t k128 = 128 << 10, max = SENDFILE_PIECE_MAX;
+    /* Far from the end: the full piece. */
+    assert_int_equal(sendfile_piece_len(k128, 0, 1ull << 30, max), max);
+    /* Near the end: widened, leaving the asked-for size for the last call. */
+    assert_int_equal(sendfile_piece_len(k128, 1000, 1000 + k128 + 5000, max), k128);
+    assert_int_equal(sendfile_piece_len(k128, 0, 3 * k128, max), 2 * k128);
+    /* The last piece (and anything at or past the end) stays as asked. */
+    assert_int_equal(sendfile_piece_len(k128, 0, k128, max), k128);
+    assert_int_equal(sendfile_piece_len(k128, 10, 20, max), k128);
+    assert_int_equal(sendfile_piece_len(k128, 30, 20, max), k128);
+    /* A range that ends mid-file: offsets are absolute. */
+    assert_int_equal(sendfile_piece_len(k128, 5u << 20, (5u << 20) + (1u << 20), max), (1u << 20) - k128);
+}
+
+/* The sendfile64 libmicrohttpd calls: widened for a registered pair only,
+ * and never past the registered end. */
+static void test_piece_calls(void **state)
+{
+    (void)state;
+    char in_path[] = "/tmp/netbootd-piece-in-XXXXXX", out_path[] = "/tmp/netbootd-piece-out-XXXXXX";
+    int in = mkstemp(in_path), out = mkstemp(out_path);
+    assert_true(in >= 0 && out >= 0);
+    unlink(in_path);
+    unlink(out_path);
+    const size_t size = 5u << 20, k128 = 128 << 10;
+    assert_int_equal(ftruncate(in, (off_t)size), 0);
+    off_t off = 0;
+    assert_int_equal(sendfile64(out, in, &off, k128), (ssize_t)k128);     /* not registered */
+    assert_true(sendfile_piece_allow(out, in, size));
+    int other = dup(out);
+    assert_int_equal(sendfile64(other, in, &off, k128), (ssize_t)k128);   /* another socket */
+    close(other);
+    assert_int_equal(sendfile64(out, in, &off, k128), (ssize_t)SENDFILE_PIECE_MAX);
+    assert_int_equal(off, (off_t)(2 * k128 + SENDFILE_PIECE_MAX));
+    off = (off_t)(size - 3 * k128);
+    assert_int_equal(sendfile64(out, in, &off, k128), (ssize_t)(2 * k128));
+    assert_int_equal(sendfile64(out, in, &off, k128), (ssize_t)k128);     /* the last piece */
+    sendfile_piece_forget(in);
+    off = 0;
+    assert_int_equal(sendfile64(out, in, &off, k128), (ssize_t)k128);
+    close(in);
+    close(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +325,8 @@ int main(void)
         cmocka_unit_test(test_conditional),
         cmocka_unit_test(test_profile),
         cmocka_unit_test(test_open_files),
+        cmocka_unit_test(test_piece_len),
+        cmocka_unit_test(test_piece_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
